@@ -1,0 +1,65 @@
+# suishin — the two commands of README.md: `make demo` and `make test`.
+# Everything the suite needs is installed from scratch here.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
+
+# Django 6 needs Python >= 3.12: take the first interpreter that is new enough.
+PYTHON ?= $(shell for c in python3.12 $(wildcard /root/.pyenv/versions/3.12*/bin/python3) python3.13 $(wildcard /root/.pyenv/versions/3.13*/bin/python3) $(wildcard /usr/bin/python3.1[2-9]) python3; do \
+	  if $$c -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then echo $$c; break; fi; done)
+
+.PHONY: help demo test test-fast test-pg lint bench system-deps install clean
+
+help:
+	@echo "make demo   – install, migrate, load the demo and serve it on http://127.0.0.1:8000"
+	@echo "make test   – install everything the suite needs and run the whole suite"
+	@echo "make test-pg – the suite against PostgreSQL (DATABASE_URL=postgres://postgres@127.0.0.1:5432/test)"
+
+$(PY):
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (Django 6)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian packages the suite uses: Chromium for the browser tests (Playwright's
+# own browser download does not work here) and poppler-utils to look at PDFs.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+demo: install
+	$(VENV)/bin/suishin migrate --no-input
+	$(VENV)/bin/suishin demo
+
+test: install system-deps
+	$(VENV)/bin/ruff check suishin tests
+	$(VENV)/bin/pytest -q
+
+test-pg: install system-deps
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(VENV)/bin/pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check suishin tests
+	$(VENV)/bin/ruff format --check suishin tests
+
+bench: install
+	$(VENV)/bin/python -m bench.run
+
+clean:
+	rm -rf $(VENV) var/suishin.sqlite3* .pytest_cache
