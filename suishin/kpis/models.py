@@ -39,6 +39,10 @@ class Item(models.Model):
     )
     sort_order = models.PositiveIntegerField("表示順", default=0)
     description = models.TextField("説明", blank=True)
+    # Where the figures come from: "" = imported results (kpis.Result); otherwise
+    # the key of a provider registered in suishin.kpis.providers (e.g. study
+    # sessions counted from their records). A catalog choice, not code.
+    source = models.CharField("集計元", max_length=60, blank=True, default="")
 
     class Meta:
         verbose_name = "推進項目"

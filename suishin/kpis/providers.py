@@ -1,0 +1,54 @@
+"""Figures that are computed from other records instead of imported results.
+
+An item whose `source` names a provider gets its count and amount from that
+provider (study sessions counted from their records, members with self-set
+targets, disposable-income improvement from refinancing records...). Apps
+register providers in their AppConfig.ready(); the catalog picks one by key,
+so next year's catalog needs no code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from suishin.core.fiscal import Period
+
+
+@dataclass(frozen=True)
+class Figure:
+    count: int = 0
+    amount: int = 0
+
+
+# provider(item, period, scope) -> Figure; scope is a suishin.kpis.scope.Scope.
+ProviderFunc = Callable[..., Figure]
+
+
+@dataclass(frozen=True)
+class Provider:
+    key: str
+    label: str  # Japanese, shown in the catalog editor
+    func: ProviderFunc
+
+
+_PROVIDERS: dict[str, Provider] = {}
+
+
+def register(key: str, label: str, func: ProviderFunc) -> None:
+    _PROVIDERS[key] = Provider(key, label, func)
+
+
+def get(key: str) -> Provider | None:
+    return _PROVIDERS.get(key)
+
+
+def choices() -> list[tuple[str, str]]:
+    return [("", "取込実績")] + sorted((p.key, p.label) for p in _PROVIDERS.values())
+
+
+def compute(key: str, item, period: Period, scope) -> Figure:
+    provider = _PROVIDERS.get(key)
+    if provider is None:
+        raise KeyError(f"unknown figure provider {key!r}")
+    return provider.func(item, period, scope)
