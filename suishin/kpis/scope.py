@@ -72,7 +72,7 @@ class Scope:
         if self.level == ScopeLevel.COUNCIL:
             return Q()
         if self.level == ScopeLevel.BLOCK:
-            return Q(**{f"{block}_id": self.block_id}) if not block.endswith("_id") else Q(**{block: self.block_id})
+            return Q(**{f"{block}_id": self.block_id})
         if self.level == ScopeLevel.BRANCH:
             return Q(**{f"{branch}_id": self.branch_id})
         return Q(**{f"{member}_id": self.member_id})
