@@ -21,7 +21,9 @@ class Figure:
     amount: int = 0
 
 
-# provider(item, period, scope) -> Figure; scope is a suishin.kpis.scope.Scope.
+# provider(item, period, scope, arg) -> Figure; scope is a suishin.kpis.scope.Scope,
+# arg is the text after ":" in the item's source ("activities.sessions:生活防衛" →
+# provider "activities.sessions" with arg "生活防衛"), or "" when there is none.
 ProviderFunc = Callable[..., Figure]
 
 
@@ -39,16 +41,22 @@ def register(key: str, label: str, func: ProviderFunc) -> None:
     _PROVIDERS[key] = Provider(key, label, func)
 
 
-def get(key: str) -> Provider | None:
-    return _PROVIDERS.get(key)
+def split(source: str) -> tuple[str, str]:
+    key, _, arg = source.partition(":")
+    return key.strip(), arg.strip()
+
+
+def get(source: str) -> Provider | None:
+    return _PROVIDERS.get(split(source)[0])
 
 
 def choices() -> list[tuple[str, str]]:
     return [("", "取込実績")] + sorted((p.key, p.label) for p in _PROVIDERS.values())
 
 
-def compute(key: str, item, period: Period, scope) -> Figure:
+def compute(source: str, item, period: Period, scope) -> Figure:
+    key, arg = split(source)
     provider = _PROVIDERS.get(key)
     if provider is None:
         raise KeyError(f"unknown figure provider {key!r}")
-    return provider.func(item, period, scope)
+    return provider.func(item, period, scope, arg)
