@@ -59,3 +59,16 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         return Role(self.role).label
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in, kept for the lockout window (accounts.lockout)."""
+
+    username = models.CharField("ユーザー名", max_length=150)
+    ip = models.CharField("接続元", max_length=45)
+    at = models.DateTimeField("日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "ログイン失敗"
+        verbose_name_plural = "ログイン失敗"
+        indexes = [models.Index(fields=["username", "ip", "at"], name="login_failure_lookup")]

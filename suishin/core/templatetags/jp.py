@@ -40,3 +40,12 @@ def count(value: int | None, unit: str = "件") -> str:
 @register.simple_tag
 def rate(actual: int | None, target: int | None) -> str:
     return jpformat.rate(actual, target)
+
+
+@register.filter
+def get_item(mapping, key):
+    """{{ labels|get_item:key }} — dictionary lookup in templates."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
