@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -53,7 +53,9 @@ def branch_detail(request, pk: int):
 @perm_required(Perm.VIEW_ORGANISATION)
 def member_list(request):
     user = request.user
-    fy = fiscal.current_fiscal_year()
+    # The headcount shown is the latest year on record (the demo's is FY2024).
+    latest = MemberHeadcount.objects.aggregate(fy=Max("fiscal_year"))["fy"]
+    fy = latest or fiscal.current_fiscal_year()
     form = MemberFilterForm(request.GET or None, blocks=visible(user, Block), branches=visible(user, Branch))
     members = visible(user, Member).select_related("branch", "branch__block")
     if form.is_valid():
