@@ -15,11 +15,19 @@ from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-# (import kind, file under DATA_DIR), in dependency order.
+# (import kind, file under DATA_DIR), in dependency order. Written by
+# `python -m suishin.demo.generate` (docs/demo-data.md). members.csv holds the
+# FY2023 and FY2024 headcounts; results need the catalog of every fiscal year
+# they touch (items.csv: FY2017–FY2024).
 DEMO_FILES: list[tuple[str, str]] = [
     ("blocks", "blocks.csv"),
     ("branches", "branches.csv"),
     ("members", "members.csv"),
+    ("items", "items.csv"),
+    ("targets", "targets.csv"),
+    ("results", "results_history.csv"),
+    ("results", "results_fy2023.csv"),
+    ("results", "results_fy2024.csv"),
 ]
 
 # Apps whose `demo.load(log)` runs after the files and users, in this order.
