@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "suishin.activities",
     "suishin.campaigns",
     "suishin.meetings",
+    "suishin.selfservice",
     "suishin.api",
     "suishin.demo",
 ]

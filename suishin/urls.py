@@ -21,6 +21,7 @@ urlpatterns = [
     path("activities/", include("suishin.activities.urls")),
     path("campaigns/", include("suishin.campaigns.urls")),
     path("meetings/", include("suishin.meetings.urls")),
+    path("self/", include("suishin.selfservice.urls")),
     path("api/", include("suishin.api.urls")),
     path("audit/", include("suishin.core.urls")),
     path("admin/", admin.site.urls),

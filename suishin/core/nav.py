@@ -26,7 +26,7 @@ ENTRIES: list[NavEntry] = [
     NavEntry("推進活動総括", "reports:summary", "view_reports"),
     NavEntry("寄付・可処分所得", "programmes:index", "view_figures"),
     NavEntry("学習会・職域活動費", "activities:index", "view_activities"),
-    NavEntry("会員自主目標", "kpis:self_targets", "self_service"),
+    NavEntry("会員自主目標・運動報告", "selfservice:index", "self_service"),
     NavEntry("キャンペーン・抽選", "campaigns:index", "view_campaigns"),
     NavEntry("会議・日程", "meetings:index", "view_meetings"),
     NavEntry("監査記録", "audit:index", "view_audit"),
