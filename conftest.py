@@ -19,6 +19,12 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _private_media_root(settings, tmp_path_factory):
+    """Stored import files go to a temporary directory, never into var/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(request, settings):
     """Argon2 is deliberately slow; tests that do not check hashing skip it."""
     if request.node.get_closest_marker("real_hashing") is None:
