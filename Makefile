@@ -58,8 +58,11 @@ lint: install
 	$(VENV)/bin/ruff check suishin tests
 	$(VENV)/bin/ruff format --check suishin tests
 
+# Benchmarks (not tests): method and recorded results in bench/*/README.md.
 bench: install
-	$(VENV)/bin/python -m bench.run
+	$(VENV)/bin/python bench/imports/bench.py
+	$(VENV)/bin/python -m bench.report.run --db sqlite
+	$(VENV)/bin/python -m bench.report.run --db postgres
 
 clean:
 	rm -rf $(VENV) var/suishin.sqlite3* .pytest_cache
