@@ -72,3 +72,6 @@ class LoginFailure(models.Model):
         verbose_name = "ログイン失敗"
         verbose_name_plural = "ログイン失敗"
         indexes = [models.Index(fields=["username", "ip", "at"], name="login_failure_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.ip} {self.at:%Y-%m-%d %H:%M}"

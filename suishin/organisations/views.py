@@ -14,7 +14,13 @@ from suishin.core.errors import DomainError
 from suishin.core.exports import export_response
 from suishin.core.viewmixins import domain_error_to_form, perm_required
 from suishin.organisations import services
-from suishin.organisations.forms import BlockForm, BranchForm, HeadcountForm, MemberFilterForm, MemberForm
+from suishin.organisations.forms import (
+    BlockForm,
+    BranchForm,
+    HeadcountForm,
+    MemberFilterForm,
+    MemberForm,
+)
 from suishin.organisations.models import Block, Branch, Member, MemberHeadcount, WorkplaceCommittee
 
 
