@@ -5,11 +5,17 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from suishin.core.dashboard import dashboard_context
+from suishin.core.dashboard import dashboard_context, export_table
+from suishin.core.exports import export_response
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", dashboard_context(request.user))
+    ctx = dashboard_context(request.user, request.GET)
+    fmt = request.GET.get("export")
+    table = export_table(ctx, request.GET.get("list", "")) if fmt in ("csv", "xlsx") else None
+    if table is not None:
+        return export_response(*table, fmt)
+    return render(request, "core/home.html", ctx)
 
 
 @login_not_required

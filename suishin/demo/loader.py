@@ -38,6 +38,7 @@ APP_STEPS = [
     "suishin.campaigns",
     "suishin.meetings",
     "suishin.reports",
+    "suishin.selfservice",
 ]
 
 
