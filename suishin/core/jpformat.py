@@ -172,3 +172,10 @@ def month_ja(month: dt.date) -> str:
 def month_end_ja(month: dt.date) -> str:
     """'2024年9月末'."""
     return f"{month.year}年{month.month}月末"
+
+
+def date_plain_ja(day: dt.date | None) -> str:
+    """'2024年9月30日' (no weekday; the seed's 集計期間 style)."""
+    if day is None:
+        return DASH
+    return f"{day.year}年{day.month}月{day.day}日"

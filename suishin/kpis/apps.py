@@ -13,3 +13,12 @@ class KpisConfig(AppConfig):
         scoping.register(m.Item, branch=None, member=None)  # see Item: the catalog is public
         scoping.register(m.Target, branch="branch", member="member")
         scoping.register(m.Result, branch="branch", member="member")
+
+        from suishin.kpis import providers, queries
+
+        providers.register(
+            "kpis.self_target_members",
+            "会員自主目標の設定会員数",
+            queries.self_target_members,
+            trace_url=queries.self_target_members_trace_url,
+        )

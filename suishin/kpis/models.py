@@ -116,6 +116,16 @@ class Target(models.Model):
                 & (Q(target_amount__isnull=True) | Q(target_amount__gte=0)),
             ),
         ]
+        indexes = [
+            # The roll-up (kpis.queries.TargetTree) first reads the few rows above
+            # member level (a partial index: planners cannot tell 1 council row
+            # from 60,000 member rows by averages), then member rows per item.
+            models.Index(fields=["item", "kind"], condition=~Q(level="member"), name="target_upper_levels"),
+            models.Index(
+                fields=["item", "kind", "level", "block", "branch", "target_count", "target_amount"],
+                name="target_rollup_cover",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.item} {self.scope_key} {self.get_kind_display()}"
@@ -170,6 +180,12 @@ class Result(models.Model):
             models.Index(fields=["block", "month"], name="result_block_month"),
             models.Index(fields=["branch", "month"], name="result_branch_month"),
             models.Index(fields=["member", "month"], name="result_member_month"),
+            # Covering index of the figures engine (kpis.queries): per item and
+            # month range, every column the aggregation and the scope filters
+            # read, so the database never visits the table rows.
+            models.Index(
+                fields=["item", "month", "count", "amount", "member", "block", "branch"], name="result_figures_cover"
+            ),
         ]
 
     def __str__(self) -> str:

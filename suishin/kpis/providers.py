@@ -27,18 +27,29 @@ class Figure:
 ProviderFunc = Callable[..., Figure]
 
 
+# trace_url(item, period, scope, arg) -> str | None: where the records behind a
+# provider's figure are listed (the report's figure cells link there).
+TraceUrlFunc = Callable[..., "str | None"]
+
+
 @dataclass(frozen=True)
 class Provider:
     key: str
     label: str  # Japanese, shown in the catalog editor
     func: ProviderFunc
+    trace_url: TraceUrlFunc | None = None
 
 
 _PROVIDERS: dict[str, Provider] = {}
 
 
-def register(key: str, label: str, func: ProviderFunc) -> None:
-    _PROVIDERS[key] = Provider(key, label, func)
+def register(key: str, label: str, func: ProviderFunc, *, trace_url: TraceUrlFunc | None = None) -> None:
+    """Register a figure provider under `key` (e.g. "activities.sessions").
+
+    Optional `trace_url(item, period, scope, arg)` returns the URL of a page
+    listing the records behind a figure; the report links its cells there.
+    """
+    _PROVIDERS[key] = Provider(key, label, func, trace_url)
 
 
 def split(source: str) -> tuple[str, str]:
@@ -60,3 +71,12 @@ def compute(source: str, item, period: Period, scope) -> Figure:
     if provider is None:
         raise KeyError(f"unknown figure provider {key!r}")
     return provider.func(item, period, scope, arg)
+
+
+def trace_url(source: str, item, period: Period, scope) -> str | None:
+    """The provider's page for the records behind a figure, or None."""
+    key, arg = split(source)
+    provider = _PROVIDERS.get(key)
+    if provider is None or provider.trace_url is None:
+        return None
+    return provider.trace_url(item, period, scope, arg)

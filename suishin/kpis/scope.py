@@ -82,3 +82,55 @@ class Scope:
         return self.q(
             block=f"{member_path}__branch__block", branch=f"{member_path}__branch", member=member_path
         )
+
+    @classmethod
+    def for_block(cls, block) -> Scope:
+        return cls(level=ScopeLevel.BLOCK, block_id=block.pk, code=block.name, label=f"{block.name}ブロック")
+
+    @property
+    def text(self) -> str:
+        """What a user types to get this scope back from `parse` ('全体' for the council)."""
+        return "全体" if self.level == ScopeLevel.COUNCIL else self.code
+
+
+def default_scope_for(user) -> Scope:
+    """The scope a report opens on: a branch user's branch, a member officer's
+    union, everyone else the whole council."""
+    from suishin.accounts.models import Role
+
+    if getattr(user, "role", None) == Role.BRANCH and user.branch_id:
+        return Scope.parse(user.branch.code)
+    if getattr(user, "role", None) == Role.MEMBER and user.member_id:
+        return Scope.parse(user.member.code)
+    return Scope.council()
+
+
+def visible_scope(user, text: str | None) -> Scope:
+    """Parse `text` as a scope the user may see, else raise Http404.
+
+    A branch committee user may ask for its own branch or one of its members;
+    a member officer only for its own union; other roles for anything. An
+    unknown scope and another organisation's scope answer alike (404), so the
+    existence of another branch or union does not leak. An empty text gives
+    the user's default scope.
+    """
+    from django.http import Http404
+
+    from suishin.accounts import scoping
+    from suishin.organisations.models import Member
+
+    if not (text or "").strip():
+        return default_scope_for(user)
+    try:
+        scope = Scope.parse(text)
+    except DomainError:
+        raise Http404("見つかりません。") from None
+    if not scoping.is_scoped(user):
+        return scope
+    if scope.level == ScopeLevel.BRANCH and scoping.can_see_branch(user, scope.branch_id):
+        return scope
+    if scope.level == ScopeLevel.MEMBER:
+        member = Member.objects.get(pk=scope.member_id)
+        if scoping.can_see_member(user, member):
+            return scope
+    raise Http404("見つかりません。")

@@ -5,3 +5,16 @@ class ReportsConfig(AppConfig):
     name = "suishin.reports"
     label = "reports"
     verbose_name = "報告書"
+
+    def ready(self) -> None:
+        from suishin.accounts import scoping
+        from suishin.reports import cli, commands
+        from suishin.reports import models as m
+
+        # Definitions are council-wide text, not organisation data: scoped
+        # users read them only through the report of their own scope.
+        scoping.register(m.ReportDefinition, branch=None, member=None)
+        scoping.register(m.ReportBlock, branch=None, member=None)
+        commands.register_subcommand(
+            "summary", cli.add_summary_arguments, cli.handle_summary, help="推進活動総括（上期・下期）を作成します。"
+        )

@@ -1,5 +1,13 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from suishin.reports import views
+
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.summary, name="summary"),
+    path("narrative/<int:fiscal_year>/<int:half>/", views.narrative_edit, name="narrative_edit"),
+    path("trace/", views.trace, name="trace"),
+]
