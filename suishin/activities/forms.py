@@ -104,7 +104,9 @@ class LineForm(forms.Form):
         return data
 
 
-LineFormSet = forms.formset_factory(LineForm, extra=0, min_num=4, max_num=20, validate_max=True)
+LineFormSet = forms.formset_factory(
+    LineForm, extra=0, min_num=4, max_num=20, validate_max=True, absolute_max=20
+)
 
 
 def line_inputs(formset) -> list[LineInput]:

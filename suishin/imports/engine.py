@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import re
 import time
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from suishin.core import audit
 from suishin.imports import readers
@@ -319,6 +320,7 @@ def run_import(
             return outcome
         try:
             with transaction.atomic():
+                _serialise(spec_cls.kind)
                 batch = ImportBatch.objects.create(
                     kind=spec_cls.kind,
                     file_name=file_name[:255],
@@ -420,3 +422,21 @@ def _finish(
     )
     outcome.batch = batch
     outcome.written = True
+
+
+_LOCK_NAMESPACE = 0x5355  # "SU": suishin's advisory-lock namespace
+
+
+def _serialise(kind: str) -> None:
+    """Imports of one kind run one at a time.
+
+    Two files for the same scope would otherwise both read "no row yet" and
+    collide on insert (or mix). SQLite's IMMEDIATE transactions already queue
+    writers; on PostgreSQL a transaction-level advisory lock per kind makes the
+    second import wait and then see the first one's committed rows.
+    """
+    if connection.vendor != "postgresql":
+        return
+    key = zlib.crc32(kind.encode("utf-8")) & 0x7FFFFFFF
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, key])

@@ -221,7 +221,8 @@ def _open_csv(path: Path) -> RowSource:
         yield first
         yield from lines
 
-    reader = csv.reader(all_lines(), delimiter=delimiter)
+    # strict: an unclosed quote at the end of the file is an error, not one huge cell.
+    reader = csv.reader(all_lines(), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except csv.Error as exc:

@@ -36,7 +36,8 @@ def block_list(request):
 def block_detail(request, pk: int):
     block = get_visible_or_404(request.user, Block, pk=pk)
     branches = visible(request.user, Branch).filter(block=block).annotate(n_members=Count("members"))
-    return render(request, "organisations/block_detail.html", {"block": block, "branches": branches, "can_edit": has_perm(request.user, Perm.EDIT_ORGANISATION)})
+    # "block" would collide with the template language's {% block %} inside blocks.
+    return render(request, "organisations/block_detail.html", {"block_obj": block, "branches": branches, "can_edit": has_perm(request.user, Perm.EDIT_ORGANISATION)})
 
 
 @perm_required(Perm.VIEW_ORGANISATION)
