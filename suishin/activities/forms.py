@@ -268,7 +268,7 @@ class YearSettingForm(forms.Form):
 
 class ThemeForm(forms.Form):
     name = forms.CharField(label="テーマ", max_length=100)
-    sort_order = forms.IntegerField(label="表示順", min_value=0, initial=100)
+    sort_order = forms.IntegerField(label="表示順", min_value=0, max_value=1_000_000, initial=100)
     active = forms.BooleanField(label="有効", required=False, initial=True)
 
 
@@ -280,7 +280,7 @@ class PurposeForm(forms.Form):
         help_text="数量が接続拠点数を超えないことを確認します。",
     )
     description = forms.CharField(label="説明", required=False, max_length=200)
-    sort_order = forms.IntegerField(label="表示順", min_value=0, initial=100)
+    sort_order = forms.IntegerField(label="表示順", min_value=0, max_value=1_000_000, initial=100)
     active = forms.BooleanField(label="有効", required=False, initial=True)
 
 

@@ -53,9 +53,9 @@ class CampaignForm(forms.Form):
         help_text="推進項目の項目コードを読点・カンマ・空白で区切って入力します（例：ZAIKEI_NEW, IDECO_NEW）。",
     )
     monthly_quota = forms.IntegerField(
-        label="毎月の当選者数", required=False, min_value=1, help_text="抽選しないときは空欄。"
+        label="毎月の当選者数", required=False, min_value=1, max_value=1_000_000, help_text="抽選しないときは空欄。"
     )
-    total_quota = forms.IntegerField(label="当選者数の合計", required=False, min_value=1)
+    total_quota = forms.IntegerField(label="当選者数の合計", required=False, min_value=1, max_value=1_000_000)
     allow_repeat_winners = forms.BooleanField(label="同じ人の複数回当選を認める", required=False)
     retention_until = forms.DateField(
         label="個人情報の保存期限",
@@ -69,7 +69,7 @@ class CampaignForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false", "class": "mono"}),
         help_text="書き方は利用者ガイド「キャンペーン・抽選」を参照。抽選しないキャンペーンは空欄。",
     )
-    sort_order = forms.IntegerField(label="表示順", required=False, min_value=0, initial=0)
+    sort_order = forms.IntegerField(label="表示順", required=False, min_value=0, max_value=1_000_000, initial=0)
 
     @classmethod
     def initial_for(cls, campaign: Campaign) -> dict[str, Any]:

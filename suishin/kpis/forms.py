@@ -21,9 +21,9 @@ class ItemForm(forms.Form):
     cumulative_since = forms.DateField(
         label="累計起算日", required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="集計方法が「累計」のときに入力します（例 2017-10-01）。"
     )
-    donation_rate = forms.IntegerField(label="寄付単価（円）", required=False, min_value=0)
+    donation_rate = forms.IntegerField(label="寄付単価（円）", required=False, min_value=0, max_value=1_000_000)
     parent = forms.ModelChoiceField(label="合計先", queryset=Item.objects.none(), required=False, empty_label="なし")
-    sort_order = forms.IntegerField(label="表示順", min_value=0, initial=0)
+    sort_order = forms.IntegerField(label="表示順", min_value=0, max_value=1_000_000, initial=0)
     source = forms.ChoiceField(label="集計元", required=False, help_text="取込実績ではなく他の記録から計算する項目のとき選びます。")
     source_arg = forms.CharField(label="集計元の条件", required=False, max_length=40, help_text="例：学習会のテーマ「生活防衛」。集計元「…:条件」として保存します。")
     description = forms.CharField(label="説明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -81,8 +81,8 @@ class TargetForm(forms.Form):
     item = forms.ModelChoiceField(label="推進項目", queryset=Item.objects.none())
     scope = forms.CharField(label="対象", max_length=80, help_text="「全体」、ブロック名、店番、会員コードのいずれか。")
     kind = forms.ChoiceField(label="種別", choices=TargetKind.choices, initial=TargetKind.ALLOCATED)
-    target_count = forms.IntegerField(label="目標件数", required=False, min_value=0)
-    target_amount = forms.IntegerField(label="目標金額（円）", required=False, min_value=0)
+    target_count = forms.IntegerField(label="目標件数", required=False, min_value=0, max_value=10**15)
+    target_amount = forms.IntegerField(label="目標金額（円）", required=False, min_value=0, max_value=10**15)
 
     def __init__(self, *args, fiscal_year: int, **kwargs):
         super().__init__(*args, **kwargs)

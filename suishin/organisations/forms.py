@@ -25,7 +25,7 @@ class MemberForm(forms.ModelForm):
 
 class HeadcountForm(forms.Form):
     fiscal_year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    headcount = forms.IntegerField(label="組合員数", min_value=0)
+    headcount = forms.IntegerField(label="組合員数", min_value=0, max_value=10_000_000)
 
 
 class MemberFilterForm(forms.Form):

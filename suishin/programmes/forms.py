@@ -156,7 +156,7 @@ class RecipientForm(forms.Form):
 class RecipientChoiceForm(forms.Form):
     branch = forms.ModelChoiceField(label="店推進委員会", queryset=None, empty_label="選んでください")
     recipient = forms.ModelChoiceField(label="寄付先", queryset=None, empty_label="選んでください")
-    weight = forms.IntegerField(label="配分比率", min_value=1, initial=1, help_text="同じ店の寄付先どうしの比率（1:1 なら両方 1）")
+    weight = forms.IntegerField(label="配分比率", min_value=1, max_value=1_000_000, initial=1, help_text="同じ店の寄付先どうしの比率（1:1 なら両方 1）")
 
     def __init__(self, *args, branches, **kwargs):
         super().__init__(*args, **kwargs)
