@@ -393,9 +393,11 @@ def _office_panels(user: Any, fy: int) -> dict[str, Any]:
         if has_perm(user, Perm.APPROVE_APPLICATIONS)
         else _url("activities:application_list"),
     }
-    current = fiscal.current_fiscal_year()
-    out["budget"] = budget_status(current) or budget_status(fy)
-    out["budget_url"] = _url("activities:budget")
+    # The selected period's fiscal year, never today's: looking at FY2024 上期
+    # shows FY2024's budget (no card when that year has no budget setting).
+    out["budget"] = budget_status(fy)
+    budget_url = _url("activities:budget")
+    out["budget_url"] = f"{budget_url}?fiscal_year={fy}" if budget_url else None
     return out
 
 

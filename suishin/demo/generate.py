@@ -23,7 +23,10 @@ Invariants
   ECO_PASSBOOK + CONTACT_IB; SVC_DEPOSIT ≥ ZAIKEI_NEW + ACE_NEW; SVC_LOAN ≥
   the loan items; MOV_PUBLISH = POLICY_MEMBERS ∪ NEWSLETTER_MEMBERS (disjoint).
 - Items whose figures come from other records (a `source`) and totals (items
-  with children) get no result rows.
+  with children) get no result rows. The movement items (POLICY_MEMBERS,
+  NEWSLETTER_MEMBERS, COMMITTEE_MEMBERS, MOV_PUBLISH) are computed from the
+  unions' movement reports, written to movement_reports.csv; the members' 自主
+  targets go to self_targets.csv (import kind self_targets).
 """
 
 from __future__ import annotations
@@ -257,6 +260,8 @@ Key = tuple[str, str, str, str]  # (month, item, level, code) level: member/bran
 class Results:
     def __init__(self) -> None:
         self.cells: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
+        # Movement reports: (fiscal year, member code, kind, date YYYY-MM-DD).
+        self.movements: list[tuple[int, str, str, str]] = []
 
     def add(
         self, month: str, item: str, level: str, code: str, count: int = 0, amount: int = 0
@@ -349,8 +354,28 @@ def _member_items(results: Results, council: Council, fy: int) -> None:
             results.add(month, item, "member", code, 0 if hidden else 1, yen)
 
 
+MOVEMENT_KINDS = {
+    "POLICY_MEMBERS": "policy",
+    "NEWSLETTER_MEMBERS": "newsletter",
+    "COMMITTEE_MEMBERS": "committee",
+}
+# (報告の種類 as written in movement_reports.csv, 内容) per kind.
+MOVEMENT_TEXT = {
+    "policy": ("大会議案書への方針化", "定期大会の議案書にろうきん運動の方針を掲載"),
+    "newsletter": ("機関紙掲載", "組合機関紙にろうきんの商品・サービスを掲載"),
+    "committee": ("職場推進委員会設置", "職場推進委員会を設置"),
+}
+
+
+def _report_day(month: str, code: str) -> str:
+    """A day of `month` (YYYY-MM) that depends only on the member code."""
+    return f"{month}-{1 + int(code[1:]) * 7 % 28:02d}"
+
+
 def _distinct_items(results: Results, council: Council, fy: int) -> None:
-    """Distinct-member items: one row (count 1) per member in the half."""
+    """The movement items: one report per member and half (POLICY_MEMBERS,
+    NEWSLETTER_MEMBERS) or per member as of the half's last month
+    (COMMITTEE_MEMBERS)."""
     members = council.in_year(fy)
     months = h1_months(fy)
     figures = H1_FIGURES[fy]
@@ -375,16 +400,15 @@ def _distinct_items(results: Results, council: Council, fy: int) -> None:
         s_cum = running(SEASON.get(item, FLAT))
         for m in sorted(chosen, key=lambda m: m.code):
             month = months[pick(s_cum, rng)]
-            results.add(month, item, "member", m.code, 1)
-            results.add(month, "MOV_PUBLISH", "member", m.code, 1)
+            results.movements.append((fy, m.code, MOVEMENT_KINDS[item], _report_day(month, m.code)))
     if figures["MOV_PUBLISH"][0] != len(policy) + len(newsletter):
         raise ValueError("MOV_PUBLISH must be POLICY_MEMBERS + NEWSLETTER_MEMBERS")
     # Committees persist: FY2024's are mostly FY2023's (weighted ×3), a few are new.
     previous = set()
     if fy == FY_NOW:
-        previous = {code for (_mo, item, _l, code) in results.cells if item == "COMMITTEE_MEMBERS"}
+        previous = {code for (_fy, code, kind, _d) in results.movements if kind == "committee"}
     for m in sorted(choose(figures["COMMITTEE_MEMBERS"][0], set(), previous), key=lambda m: m.code):
-        results.add(months[-1], "COMMITTEE_MEMBERS", "member", m.code, 1)
+        results.movements.append((fy, m.code, "committee", _report_day(months[-1], m.code)))
 
 
 def _branch_sizes(council: Council, fy: int) -> list[int]:
@@ -551,6 +575,8 @@ ITEM_HEADER = [
 ]
 RESULT_HEADER = ["年月", "会員コード", "店番", "項目コード", "件数", "金額"]
 TARGET_HEADER = ["年度", "項目コード", "対象", "目標件数", "目標金額", "種別"]
+SELF_TARGET_HEADER = ["年度", "会員コード", "項目コード", "自主目標"]
+MOVEMENT_HEADER = ["会員コード", "報告の種類", "実施日", "内容"]
 MEMBER_HEADER = ["会員コード", "会員名", "産別", "店番", "組合員数", "年度"]
 
 
@@ -622,7 +648,22 @@ def build_files() -> dict[str, bytes]:
         ],
     )
     files["items.csv"] = _csv_bytes(ITEM_HEADER, item_rows())
-    files["targets.csv"] = _csv_bytes(TARGET_HEADER, targets)
+    files["targets.csv"] = _csv_bytes(TARGET_HEADER, [r for r in targets if r[5] != "自主"])
+    files["self_targets.csv"] = _csv_bytes(
+        SELF_TARGET_HEADER,
+        [
+            [fy, scope, item, count]
+            for fy, item, scope, count, _a, kind in targets
+            if kind == "自主"
+        ],
+    )
+    files["movement_reports.csv"] = _csv_bytes(
+        MOVEMENT_HEADER,
+        [
+            [code, MOVEMENT_TEXT[kind][0], day, MOVEMENT_TEXT[kind][1]]
+            for _fy, code, kind, day in sorted(results.movements, key=lambda m: (m[3], m[1], m[2]))
+        ],
+    )
     all_months = {k[0] for k in results.cells}
     h1 = {fy: set(h1_months(fy)) for fy in (FY_PREV, FY_NOW)}
     files["results_history.csv"] = _csv_bytes(

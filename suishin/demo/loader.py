@@ -18,13 +18,16 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 # (import kind, file under DATA_DIR), in dependency order. Written by
 # `python -m suishin.demo.generate` (docs/demo-data.md). members.csv holds the
 # FY2023 and FY2024 headcounts; results need the catalog of every fiscal year
-# they touch (items.csv: FY2017–FY2024).
+# they touch (items.csv: FY2017–FY2024). The members' 自主 targets are their
+# own file (kind self_targets); the movement reports (movement_reports.csv) are
+# recorded by suishin.selfservice.demo, an app step.
 DEMO_FILES: list[tuple[str, str]] = [
     ("blocks", "blocks.csv"),
     ("branches", "branches.csv"),
     ("members", "members.csv"),
     ("items", "items.csv"),
     ("targets", "targets.csv"),
+    ("self_targets", "self_targets.csv"),
     ("results", "results_history.csv"),
     ("results", "results_fy2023.csv"),
     ("results", "results_fy2024.csv"),
@@ -68,6 +71,12 @@ def load_demo(log: Callable[[str], None] = print) -> None:
     log("")
     log("デモ利用者（パスワードはすべて同じ）:")
     for u in users:
-        scope = f" 店番{u.branch_code}" if u.branch_code else f" 会員{u.member_code}" if u.member_code else ""
+        scope = (
+            f" 店番{u.branch_code}"
+            if u.branch_code
+            else f" 会員{u.member_code}"
+            if u.member_code
+            else ""
+        )
         log(f"  {u.username:<10} {u.display_name}{scope}")
     log(f"  パスワード: {DEMO_PASSWORD}")

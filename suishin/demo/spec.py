@@ -95,6 +95,7 @@ CATALOG: list[ItemDef] = [
         "distinct_members",
         rate=500,
         parent="MOV_TOTAL",
+        source="selfservice.movement:publish",
     ),
     ItemDef("NPO_TOTAL", "合計", G_NPO, "件"),
     ItemDef("NPO_CONSULT", "融資相談件数", G_NPO, "件", rate=1000, parent="NPO_TOTAL"),
@@ -185,8 +186,15 @@ CATALOG: list[ItemDef] = [
         source="activities.sessions:生活防衛",
     ),
     ItemDef("DEBT_CONSULT", "高金利ローン借換・多重債務相談件数", G_DEFENCE, "件"),
+    # The movement items are computed from the unions' movement reports
+    # (selfservice.MovementReport, demo file movement_reports.csv).
     ItemDef(
-        "POLICY_MEMBERS", "大会議案書へのろうきん運動方針化", G_ORG, "会員", "distinct_members"
+        "POLICY_MEMBERS",
+        "大会議案書へのろうきん運動方針化",
+        G_ORG,
+        "会員",
+        "distinct_members",
+        source="selfservice.movement:policy",
     ),
     ItemDef(
         "NEWSLETTER_MEMBERS",
@@ -194,8 +202,16 @@ CATALOG: list[ItemDef] = [
         G_ORG,
         "会員",
         "distinct_members",
+        source="selfservice.movement:newsletter",
     ),
-    ItemDef("COMMITTEE_MEMBERS", "職場推進委員会の設置数", G_ORG, "会員", "distinct_members"),
+    ItemDef(
+        "COMMITTEE_MEMBERS",
+        "職場推進委員会の設置数",
+        G_ORG,
+        "会員",
+        "distinct_members",
+        source="selfservice.movement:committee",
+    ),
     ItemDef("SITE_ACCESS", "組合員様専用サイトアクセス数", G_ORG, "件"),
     ItemDef("PENSION_ACCOUNTS", "年金受取口座数", "ろうきん友の会・退職者連合", "件", "snapshot"),
 ]

@@ -1,68 +1,62 @@
-"""Demo movement reports that agree with the demo's imported movement counts.
+"""Demo movement reports (会員自主目標推進運動) from suishin/demo/data/movement_reports.csv.
 
-The demo catalog imports POLICY_MEMBERS / NEWSLETTER_MEMBERS /
-COMMITTEE_MEMBERS as member results (103, 84 and 491 members in FY2024 上期;
-MOV_PUBLISH 187 = policy ∪ newsletter). `load(log)` creates one
-MovementReport per (member, kind) for exactly the members that have a
-non-zero result row of that item in FY2024, dated the first day of the
-earliest such month, so that the provider `selfservice.movement:<kind>`
-gives the same counts as the imported rows for every period and scope that
-covers whole months. Loading twice changes nothing (existing (member, kind,
-fiscal year) pairs are skipped).
+The demo catalog computes POLICY_MEMBERS, NEWSLETTER_MEMBERS,
+COMMITTEE_MEMBERS and MOV_PUBLISH from these reports (providers
+`selfservice.movement:<kind>`): FY2024 上期 103 / 84 / 491 / 187 members,
+FY2023 上期 98 / 79 / 486 / 177. The file is written by the demo generator
+(python -m suishin.demo.generate; docs/demo-data.md); each row is recorded
+through `services.record_movement`, the service behind the web form, as the
+system (actor None), so every report is audited like one typed on the page.
+Loading twice changes nothing: a (member, kind, date) already reported is
+skipped. The members' self-targets are not loaded here: they come from
+self_targets.csv through the import kind `self_targets` (DEMO_FILES).
 """
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Min
 
-from suishin.kpis.models import Result
+from suishin.core.errors import DomainError
+from suishin.organisations.models import Member
+from suishin.selfservice import services
 from suishin.selfservice.models import MovementKind, MovementReport
 
-FISCAL_YEAR = 2024
-ITEM_KINDS = {
-    "POLICY_MEMBERS": MovementKind.POLICY,
-    "NEWSLETTER_MEMBERS": MovementKind.NEWSLETTER,
-    "COMMITTEE_MEMBERS": MovementKind.COMMITTEE,
-}
-NOTES = {
-    MovementKind.POLICY: "定期大会の議案書にろうきん運動の方針を掲載",
-    MovementKind.NEWSLETTER: "組合機関紙にろうきんの商品・サービスを掲載",
-    MovementKind.COMMITTEE: "職場推進委員会を設置",
-}
+FILE_NAME = "movement_reports.csv"
+KINDS = {str(label): value for value, label in MovementKind.choices}
+
+
+def _path() -> Path:
+    from suishin.demo.loader import DATA_DIR
+
+    return DATA_DIR / FILE_NAME
 
 
 @transaction.atomic
-def load(log: Callable[[str], None] = print) -> None:
-    existing = set(
-        MovementReport.objects.filter(fiscal_year=FISCAL_YEAR).values_list("member_id", "kind")
-    )
-    rows = (
-        Result.objects.filter(
-            fiscal_year=FISCAL_YEAR,
-            item__code__in=list(ITEM_KINDS),
-            member__isnull=False,
-            count__gt=0,
-        )
-        .values("member_id", "item__code")
-        .annotate(first=Min("month"))
-        .order_by("item__code", "member_id")
-    )
-    new = []
-    for row in rows:
-        kind = ITEM_KINDS[row["item__code"]]
-        if (row["member_id"], kind) in existing:
-            continue
-        new.append(
-            MovementReport(
-                member_id=row["member_id"],
-                fiscal_year=FISCAL_YEAR,
-                kind=kind,
-                reported_on=row["first"],
-                note=NOTES[kind],
+def load(log: Callable[[str], None] = print, path: Path | None = None) -> None:
+    path = path or _path()
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    members = {m.code: m for m in Member.objects.select_related("branch")}
+    existing = set(MovementReport.objects.values_list("member__code", "kind", "reported_on"))
+    added = 0
+    for line, row in enumerate(rows, start=2):
+        code, label = row["会員コード"], row["報告の種類"]
+        member, kind = members.get(code), KINDS.get(label)
+        if member is None or kind is None:
+            raise DomainError(
+                f"{path.name} 行 {line}: 会員コード「{code}」または報告の種類「{label}」が不明です。"
             )
+        day = dt.date.fromisoformat(row["実施日"])
+        if (code, kind, day) in existing:
+            continue
+        services.record_movement(
+            actor=None, member=member, kind=kind, reported_on=day, note=row["内容"]
         )
-    MovementReport.objects.bulk_create(new, batch_size=500)
-    log(f"運動報告: {len(new)}件を作成しました（{FISCAL_YEAR}年度）。")
+        existing.add((code, kind, day))
+        added += 1
+    log(f"運動報告: {added:,}件を登録しました（{path.name}、全 {len(rows):,}行）。")

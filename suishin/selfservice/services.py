@@ -5,6 +5,8 @@ item/field and the numbers):
 
 * Only the union's own member officer or the secretariat may write for a
   member (`can_act_for`); branch committees and viewers only read.
+  `actor=None` is the system (the demo loader); self-targets from files go
+  through the import kind `self_targets` (suishin.selfservice.importers).
 * Self-targets: non-negative integers, only for items of that fiscal year's
   catalog that are not totals, have no `source` (computed figures take no
   target) and do not count members (aggregation distinct_members). A money
@@ -46,6 +48,10 @@ def can_act_for(user: Any, member: Member) -> bool:
 
 
 def _require_actor(actor: Any, member: Member) -> None:
+    """`actor=None` is the system (the demo loader, scripts), as in the import
+    engine; views always pass `request.user`."""
+    if actor is None:
+        return
     if not can_act_for(actor, member):
         raise DomainError(
             f"会員「{member.name}」の自主目標・運動報告を登録する権限がありません。", field="member"

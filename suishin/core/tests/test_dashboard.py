@@ -130,3 +130,27 @@ def test_dashboard_lists_export(figures, client_for):
     assert (
         client_for("member").get("/?export=csv&list=blocks")["Content-Type"].startswith("text/html")
     )
+
+
+def test_the_budget_card_shows_the_selected_fiscal_year_not_todays(figures, users):
+    from suishin.activities import services as activity_services
+    from suishin.core import fiscal
+
+    current = fiscal.current_fiscal_year()
+    assert current != 2024  # the figures are FY2024; today is later
+    for year, budget in ((2024, 30_000_000), (current, 5_000_000)):
+        activity_services.save_year_setting(
+            actor=users["secretariat"],
+            fiscal_year=year,
+            budget_yen=budget,
+            cap_per_person_yen=2_000,
+        )
+    ctx = dashboard.dashboard_context(users["secretariat"])  # default: FY2024 上期
+    assert (ctx["budget"].fiscal_year, ctx["budget"].budget_yen) == (2024, 30_000_000)
+    assert ctx["budget_url"] == "/activities/budget/?fiscal_year=2024"
+    ctx = dashboard.dashboard_context(users["bank"], {"period": f"{current}-1"})
+    assert (ctx["budget"].fiscal_year, ctx["budget"].budget_yen) == (current, 5_000_000)
+    # A year without a budget setting shows no budget card (not another year's).
+    assert (
+        dashboard.dashboard_context(users["viewer"], {"fy": "2023", "half": "1"})["budget"] is None
+    )

@@ -6,7 +6,10 @@ Rules (docs/report.md, docs/demo-catalog.md):
 - distinct_members: the number of distinct members with a non-zero count;
 - snapshot: Σ count over the rows of the latest month of the period that has rows;
 - cumulative: Σ over the months from the month of 累計起算日 through the period's
-  last month, across fiscal years (items matched by code).
+  last month, across fiscal years (items matched by code);
+- 集計元 selfservice.movement:<kind>: the number of distinct members with a
+  report of that kind (publish: policy or newsletter) in movement_reports.csv
+  dated in the period.
 """
 
 from __future__ import annotations
@@ -89,8 +92,43 @@ def rows_of(item: str, months: list[str] | None = None) -> list[Row]:
     return [r for r in rows if r.month in wanted]
 
 
+MOVEMENT_LABELS = {
+    "policy": "大会議案書への方針化",
+    "newsletter": "機関紙掲載",
+    "committee": "職場推進委員会設置",
+}
+MOVEMENT_SOURCE = "selfservice.movement:"
+
+
+@dataclass(frozen=True)
+class Movement:
+    member: str
+    kind: str  # 報告の種類 as written
+    day: str  # YYYY-MM-DD
+
+
+@functools.cache
+def movements() -> tuple[Movement, ...]:
+    return tuple(
+        Movement(r["会員コード"], r["報告の種類"], r["実施日"])
+        for r in table("movement_reports.csv")
+    )
+
+
+def movement_members(arg: str, months: list[str]) -> set[str]:
+    """Members with a report of kind `arg` (publish = policy or newsletter) in `months`."""
+    kinds = ["policy", "newsletter"] if arg == "publish" else [arg]
+    labels = {MOVEMENT_LABELS[k] for k in kinds}
+    wanted = set(months)
+    return {m.member for m in movements() if m.kind in labels and m.day[:7] in wanted}
+
+
 def h1(item: str, fiscal_year: int) -> tuple[int, int]:
     """The 上期 figure (count, amount) under the item's aggregation in that year's catalog."""
+    source = catalog()[(fiscal_year, item)]["集計元"]
+    if source.startswith(MOVEMENT_SOURCE):
+        arg = source.removeprefix(MOVEMENT_SOURCE)
+        return len(movement_members(arg, half_months(fiscal_year))), 0
     aggregation = catalog()[(fiscal_year, item)]["集計方法"]
     rows = rows_of(item, half_months(fiscal_year))
     if aggregation == "distinct_members":

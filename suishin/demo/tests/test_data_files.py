@@ -15,9 +15,12 @@ from openpyxl import load_workbook
 
 from suishin.demo.loader import DATA_DIR, DEMO_FILES
 from suishin.demo.tests.datafiles import (
+    MOVEMENT_LABELS,
     RESULT_FILES,
     catalog,
     half_months,
+    movement_members,
+    movements,
     read,
     results,
     rows_of,
@@ -44,6 +47,7 @@ HEADERS = {
     ],
     "targets": ["年度", "項目コード", "対象", "目標件数", "目標金額", "種別"],
     "results": ["年月", "会員コード", "店番", "項目コード", "件数", "金額"],
+    "self_targets": ["年度", "会員コード", "項目コード", "自主目標"],
 }
 
 
@@ -55,6 +59,7 @@ def test_demo_files_are_listed_in_dependency_order():
         "members",
         "items",
         "targets",
+        "self_targets",
         "results",
         "results",
         "results",
@@ -196,6 +201,10 @@ def test_no_result_rows_for_totals_or_computed_items():
     sourced = {code for (_y, code), row in catalog().items() if row["集計元"]}
     assert sourced == {
         "MOV_STUDY",
+        "MOV_PUBLISH",
+        "POLICY_MEMBERS",
+        "NEWSLETTER_MEMBERS",
+        "COMMITTEE_MEMBERS",
         "SELF_TARGET_MEMBERS",
         "DISPOSABLE",
         "STUDY_DISPOSABLE",
@@ -230,30 +239,33 @@ def test_each_item_is_reported_at_its_level():
         "NONFACE",
         "ACE_NEW",
         "ZAIKEI_NEW",
-        "MOV_PUBLISH",
-        "COMMITTEE_MEMBERS",
         "CONTACT_IB",
     ):
         assert levels[item] == {"member"}, item
 
 
-def test_distinct_member_items_are_rows_of_count_one():
-    for item in ("MOV_PUBLISH", "POLICY_MEMBERS", "NEWSLETTER_MEMBERS", "COMMITTEE_MEMBERS"):
-        rows = rows_of(item)
-        assert {r.count for r in rows} == {1}, item
-        for fy in (2023, 2024):
-            half = rows_of(item, half_months(fy))
-            assert len({r.member for r in half}) == len(half), "one row per member and half"
+def test_movement_reports_are_one_per_member_kind_and_half_of_members_of_that_year():
+    codes = {fy: {r["会員コード"] for r in members(fy)} for fy in (2023, 2024)}
+    assert list(read("movement_reports.csv")[0]) == ["会員コード", "報告の種類", "実施日", "内容"]
+    assert {m.kind for m in movements()} == set(MOVEMENT_LABELS.values())
+    for fy in (2023, 2024):
+        months = set(half_months(fy))
+        half = [m for m in movements() if m.day[:7] in months]
+        assert len({(m.member, m.kind) for m in half}) == len(half), "one per member, kind, half"
+        assert {m.member for m in half} <= codes[fy]
+    assert all(m.day[:7] in set(half_months(2023)) | set(half_months(2024)) for m in movements())
+    assert {m.day[:7] for m in movements() if m.kind == "職場推進委員会設置"} == {
+        "2023-09",
+        "2024-09",
+    }
 
 
 @pytest.mark.parametrize("fy", [2023, 2024])
 def test_mov_publish_is_the_disjoint_union_of_policy_and_newsletter_members(fy):
-    def members(item):
-        return {r.member for r in rows_of(item, half_months(fy))}
-
-    policy, newsletter = members("POLICY_MEMBERS"), members("NEWSLETTER_MEMBERS")
+    months = half_months(fy)
+    policy, newsletter = movement_members("policy", months), movement_members("newsletter", months)
     assert not policy & newsletter
-    assert members("MOV_PUBLISH") == policy | newsletter
+    assert movement_members("publish", months) == policy | newsletter
 
 
 def test_the_summer_campaign_is_only_in_june_and_july():
@@ -333,8 +345,8 @@ def test_the_xlsx_example_holds_all_fy2024_self_targets_with_codes_as_text_cells
     )
     as_csv = [tuple("" if v is None else str(v) for v in r) for r in rows[1:]]
     own = [
-        tuple(r.values())
-        for r in table("targets.csv")
-        if r["年度"] == "2024" and r["種別"] == "自主"
+        (r["年度"], r["項目コード"], r["会員コード"], r["自主目標"], "", "自主")
+        for r in table("self_targets.csv")
+        if r["年度"] == "2024"
     ]
     assert as_csv == own  # a complete (item, 自主) set: importing it into the demo changes nothing

@@ -1,6 +1,6 @@
 """targets.csv: council targets of the seed, allocations that add up along the
-tree (council = Σ branches, branch = Σ its members), and 676 members with 自主
-targets in FY2024."""
+tree (council = Σ branches, branch = Σ its members); self_targets.csv: 676
+members with 自主 targets in FY2024."""
 
 from __future__ import annotations
 
@@ -14,6 +14,19 @@ ALLOCATED = ["SVC_MAIN", "SVC_DEPOSIT", "SVC_LOAN", "SVC_ASSET", "NONFACE"]
 
 
 def targets(fy: int, kind: str = "配分") -> list[dict[str, str]]:
+    if kind == "自主":  # self_targets.csv (import kind self_targets), as targets rows
+        return [
+            {
+                "年度": r["年度"],
+                "項目コード": r["項目コード"],
+                "対象": r["会員コード"],
+                "目標件数": r["自主目標"],
+                "目標金額": "",
+                "種別": "自主",
+            }
+            for r in table("self_targets.csv")
+            if int(r["年度"]) == fy
+        ]
     return [r for r in table("targets.csv") if int(r["年度"]) == fy and r["種別"] == kind]
 
 
@@ -120,3 +133,17 @@ def test_every_target_scope_and_item_exists():
         scope = r["対象"]
         assert scope == "全体" or scope in members or scope in branches, scope
         assert r["種別"] in ("配分", "自主")
+
+
+def test_self_targets_are_their_own_file_one_row_per_year_member_and_item():
+    assert {r["種別"] for r in table("targets.csv")} == {"配分"}
+    members = {
+        fy: {r["会員コード"] for r in table("members.csv") if r["年度"] == str(fy)}
+        for fy in (2023, 2024)
+    }
+    keys = Counter((r["年度"], r["会員コード"], r["項目コード"]) for r in table("self_targets.csv"))
+    assert max(keys.values()) == 1
+    for r in table("self_targets.csv"):
+        fy = int(r["年度"])
+        assert (fy, r["項目コード"]) in catalog()
+        assert r["会員コード"] in members[fy]

@@ -7,6 +7,7 @@ import pytest
 from suishin.core import fiscal
 from suishin.kpis import factories as f
 from suishin.kpis import providers
+from suishin.kpis.models import Target
 from suishin.kpis.queries import compute_figures
 from suishin.kpis.scope import Scope
 from suishin.selfservice.models import MovementReport
@@ -62,48 +63,57 @@ def test_engine_reads_movement_items_from_the_provider(reports):
     assert item.provider_trace_url == "/self/movements/?fy=2024&kind=publish"
 
 
-def test_demo_load_matches_imported_result_rows(org):
+def test_demo_load_records_the_file_through_the_service_and_is_idempotent(org, tmp_path):
+    from suishin.core.models import AuditEntry
     from suishin.selfservice import demo
 
-    items = {
-        c: f.item(c, aggregation="distinct_members")
-        for c in ("POLICY_MEMBERS", "NEWSLETTER_MEMBERS", "COMMITTEE_MEMBERS")
-    }
-    f.result(items["POLICY_MEMBERS"], "2024-05", member=org.member_a, count=1)
-    f.result(items["POLICY_MEMBERS"], "2024-07", member=org.member_a, count=1)
-    f.result(items["NEWSLETTER_MEMBERS"], "2024-06", member=org.member_b, count=1)
-    f.result(items["COMMITTEE_MEMBERS"], "2024-04", member=org.member_a2, count=1)
-    f.result(items["COMMITTEE_MEMBERS"], "2024-04", member=org.member_b, count=0)  # zero: no report
-    demo.load(log=lambda _: None)
-    demo.load(log=lambda _: None)  # idempotent
-    assert sorted(MovementReport.objects.values_list("member__code", "kind", "reported_on")) == [
-        ("A0001", "policy", dt.date(2024, 5, 1)),
-        ("A0002", "committee", dt.date(2024, 4, 1)),
-        ("B0001", "newsletter", dt.date(2024, 6, 1)),
+    path = tmp_path / "movement_reports.csv"
+    path.write_text(
+        "会員コード,報告の種類,実施日,内容\n"
+        "A0001,大会議案書への方針化,2024-05-08,議案書に掲載\n"
+        "A0002,職場推進委員会設置,2024-09-15,委員会を設置\n"
+        "B0001,機関紙掲載,2024-06-22,機関紙に掲載\n",
+        encoding="utf-8-sig",
+    )
+    demo.load(log=lambda _: None, path=path)
+    demo.load(log=lambda _: None, path=path)  # idempotent
+    assert sorted(
+        MovementReport.objects.values_list("member__code", "kind", "reported_on", "fiscal_year")
+    ) == [
+        ("A0001", "policy", dt.date(2024, 5, 8), 2024),
+        ("A0002", "committee", dt.date(2024, 9, 15), 2024),
+        ("B0001", "newsletter", dt.date(2024, 6, 22), 2024),
     ]
-    for code, arg in (
-        ("POLICY_MEMBERS", "policy"),
-        ("NEWSLETTER_MEMBERS", "newsletter"),
-        ("COMMITTEE_MEMBERS", "committee"),
+    assert AuditEntry.objects.filter(model="selfservice.MovementReport").count() == 3
+    period = fiscal.half_period(2024, 1)
+    for arg, scope, expected in (
+        ("policy", "全体", 1),
+        ("publish", "全体", 2),
+        ("publish", "石狩", 1),
+        ("committee", "101", 1),
+        ("newsletter", "201", 1),
     ):
-        for scope in ("全体", "石狩", "201"):
-            imported = (
-                compute_figures(fiscal_year=2024, half=1, scope=Scope.parse(scope), codes=[code])
-                .get(code)
-                .fy_count
-            )
-            provided = providers.compute(
-                f"selfservice.movement:{arg}",
-                items[code],
-                fiscal.half_period(2024, 1),
-                Scope.parse(scope),
-            ).count
-            assert provided == imported, (code, scope)
+        got = providers.compute(f"selfservice.movement:{arg}", None, period, Scope.parse(scope))
+        assert got.count == expected, (arg, scope)
+
+
+def test_demo_load_refuses_an_unknown_member_or_kind(org, tmp_path):
+    from suishin.core.errors import DomainError
+    from suishin.selfservice import demo
+
+    path = tmp_path / "movement_reports.csv"
+    path.write_text(
+        "会員コード,報告の種類,実施日,内容\nZ9999,機関紙掲載,2024-06-22,x\n", encoding="utf-8-sig"
+    )
+    with pytest.raises(DomainError, match="行 2"):
+        demo.load(log=lambda _: None, path=path)
+    assert not MovementReport.objects.exists()
 
 
 @pytest.mark.slow
 def test_demo_provider_counts_equal_the_seed_counts(db):
-    """The full demo: 103 / 84 / 491 / 187 from both the imported rows and the reports."""
+    """The full demo: 103 / 84 / 491 / 187 (FY2023: 98 / 79 / 486 / 177) computed
+    by the engine from the movement reports through the providers."""
     from suishin.demo.loader import load_demo
 
     load_demo(log=lambda _: None)
@@ -117,7 +127,18 @@ def test_demo_provider_counts_equal_the_seed_counts(db):
     ):
         item = figures.get(code)
         assert item.count == seed
+        assert item.source == f"selfservice.movement:{arg}"
         assert (
             providers.compute(f"selfservice.movement:{arg}", None, period, Scope.council()).count
             == seed
         )
+    prev = compute_figures(fiscal_year=2023, half=1, scope=Scope.council())
+    assert [
+        prev.get(c).count
+        for c in ("POLICY_MEMBERS", "NEWSLETTER_MEMBERS", "COMMITTEE_MEMBERS", "MOV_PUBLISH")
+    ] == [98, 79, 486, 177]
+    assert (
+        Target.objects.filter(fiscal_year=2024, kind="self").values("member").distinct().count()
+        == 676
+    )
+    assert figures.get("SELF_TARGET_MEMBERS").count == 676

@@ -209,6 +209,7 @@ GOOD_ROWS: dict[str, dict[str, str]] = {
         "参加者数": "25",
         "形式": "対面",
     },
+    "self_targets": {"年度": "2024", "会員コード": "A0001", "項目コード": "ATM", "自主目標": "12"},
 }
 HUGE = "1" + "0" * 30
 HOSTILE_VALUES: dict[str, list[tuple[str, str]]] = {
@@ -260,6 +261,13 @@ HOSTILE_VALUES: dict[str, list[tuple[str, str]]] = {
         ("開催日", "令和0年5月20日"),
         ("参加者数", HUGE),
         ("参加者数", "-3"),
+    ],
+    "self_targets": [
+        ("自主目標", HUGE),
+        ("自主目標", "-5"),
+        ("自主目標", "=SUM(A1:A9)"),
+        ("年度", "令和0年度"),
+        ("会員コード", '=HYPERLINK("http://x")'),
     ],
 }
 
