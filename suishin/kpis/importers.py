@@ -339,7 +339,8 @@ class TargetSpec(ImportSpec):
     label = "目標"
     description = (
         "年度・項目ごとの目標。対象は「全体」、ブロック名、店番、会員コードのいずれか。種別は配分（空欄）か自主。"
-        "ファイルに含まれる項目と種別の目標は、取り込む範囲の中でこのファイルの内容に置き換わります。"
+        "ファイルに含まれる項目と種別の目標は、取り込む範囲の中でこのファイルの内容に置き換わります"
+        "（自主目標は、ファイルに含まれる会員の分だけが置き換わります）。"
     )
     columns = (
         FISCAL_YEAR,
@@ -403,6 +404,7 @@ class TargetSpec(ImportSpec):
         self.items, self.codes = _load_items()
         self.org = _Org.load()
         self.pairs: set[tuple[int, str]] = set()
+        self.self_members: set[int] = set()
 
     def clean(self, row: Row) -> dict[str, Any] | None:
         year, code = row["fiscal_year"], row["item_code"]
@@ -420,6 +422,14 @@ class TargetSpec(ImportSpec):
         if scope is None:
             return None
         kind = row.get("kind", TargetKind.ALLOCATED)
+        if kind == TargetKind.SELF:
+            if scope["member_id"] is None:
+                row.error(
+                    "scope",
+                    f"自主目標は会員ごとに設定します。対象「{row['scope']}」は会員ではありません。",
+                )
+                return None
+            self.self_members.add(scope["member_id"])
         self.pairs.add((item.pk, kind))
         return {
             "fiscal_year": year,
@@ -496,7 +506,12 @@ class TargetSpec(ImportSpec):
             by_kind[kind].append(item_id)
         q = Q()
         for kind, item_ids in by_kind.items():
-            q |= Q(kind=kind, item_id__in=item_ids)
+            if kind == TargetKind.SELF:
+                # Self-targets belong to each union: a file replaces those of
+                # the members it names and never touches another union's.
+                q |= Q(kind=kind, item_id__in=item_ids, member_id__in=sorted(self.self_members))
+            else:
+                q |= Q(kind=kind, item_id__in=item_ids)
         if self.context.branch is not None:
             q &= Q(level=ScopeLevel.MEMBER, branch_id=self.context.branch.pk)
         return [(self.table, q)]

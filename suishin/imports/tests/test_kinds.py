@@ -486,3 +486,38 @@ def test_every_kind_has_a_sample_that_names_only_its_columns(kind):
     spec = registry.get(kind)
     keys = {c.key for c in spec.columns}
     assert spec.sample and all(set(row) <= keys for row in spec.sample)
+
+
+def test_self_targets_in_a_targets_file_replace_only_the_members_it_names(org, catalog, write, run):
+    first = [
+        TARGETS_HEADER,
+        ["2024", "SVC_MAIN", "A0001", "120", "", "自主"],
+        ["2024", "SVC_MAIN", "B0001", "80", "", "自主"],
+        ["2024", "ATM_USE", "A0001", "", "5,000", "自主"],
+    ]
+    assert run("targets", write("t1.csv", first)).ok
+    # A union's corrected file: A0001 keeps SVC_MAIN only; B0001 is not in the file.
+    outcome = run(
+        "targets",
+        write("t2.csv", [TARGETS_HEADER, ["2024", "SVC_MAIN", "A0001", "130", "", "自主"]]),
+    )
+    assert outcome.ok, outcome.error_lines()
+    got = {
+        (t.item.code, t.scope_key): t.target_count
+        for t in Target.objects.filter(kind=TargetKind.SELF).select_related("item")
+    }
+    assert got == {
+        ("SVC_MAIN", "member:A0001"): 130,
+        ("SVC_MAIN", "member:B0001"): 80,
+        ("ATM_USE", "member:A0001"): None,
+    }
+
+
+def test_a_self_target_must_name_a_member(org, catalog, write, run):
+    outcome = run(
+        "targets", write("t.csv", [TARGETS_HEADER, ["2024", "SVC_MAIN", "101", "5", "", "自主"]])
+    )
+    assert outcome.error_lines() == [
+        "行 2 列 対象: 自主目標は会員ごとに設定します。対象「101」は会員ではありません。"
+    ]
+    assert not Target.objects.exists()
