@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -33,3 +35,64 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.model}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "待機中"
+    RUNNING = "running", "実行中"
+    SUCCEEDED = "succeeded", "完了"
+    REJECTED = "rejected", "差し戻し"
+    FAILED = "failed", "失敗"
+
+
+FINISHED_STATUSES = (JobStatus.SUCCEEDED, JobStatus.REJECTED, JobStatus.FAILED)
+
+
+class Job(models.Model):
+    """A piece of long work (an import, a report build) run by the task
+    framework. The row holds the request and the final state; live progress
+    while it runs is kept in the cache (suishin.core.jobs)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField("種類", max_length=40, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="依頼者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
+    )
+    status = models.CharField(
+        "状態", max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True
+    )
+    progress_done = models.PositiveBigIntegerField("進捗", default=0)
+    progress_total = models.PositiveBigIntegerField("全体量", default=0)
+    message = models.CharField("状況", max_length=300, blank=True)
+    params = models.JSONField("条件", default=dict, blank=True)
+    result = models.JSONField("結果", default=dict, blank=True)
+    result_file = models.CharField("結果ファイル", max_length=300, blank=True)
+    idempotency_key = models.CharField("冪等キー", max_length=100, blank=True)
+    task_id = models.CharField("タスクID", max_length=64, blank=True)
+    created_at = models.DateTimeField("依頼日時", auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField("開始日時", null=True, blank=True)
+    finished_at = models.DateTimeField("終了日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "ジョブ"
+        verbose_name_plural = "ジョブ"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="core_job_unique_idempotency_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk} {self.get_status_display()}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED_STATUSES

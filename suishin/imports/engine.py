@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,14 +101,28 @@ class ImportOutcome:
         return [str(e) for e in shown]
 
 
+# progress(done, total, message): how far the file has been read, in the
+# reader's units (bytes of a CSV, rows of an XLSX; total 0 = unknown), and the
+# phase in Japanese. Called every PROGRESS_EVERY rows; the callee throttles.
+Progress = Callable[[int, int, str], None]
+PROGRESS_EVERY = 500
+
+
 def header_key(value: Any) -> str:
     """How headers are compared: NFKC, no spaces, case-folded."""
     return re.sub(r"\s+", "", nfkc(display(value))).casefold()
 
 
 class _Run:
-    def __init__(self, spec_cls: type[ImportSpec], context: ImportContext, outcome: ImportOutcome):
+    def __init__(
+        self,
+        spec_cls: type[ImportSpec],
+        context: ImportContext,
+        outcome: ImportOutcome,
+        progress: Progress | None = None,
+    ):
         self.spec_cls = spec_cls
+        self.progress = progress
         self.context = context
         self.outcome = outcome
         self.limit = max_errors()
@@ -252,6 +266,7 @@ class _Run:
             batch=batch, spec=spec, on_duplicate=self.duplicate, preview_limit=preview_limit()
         )
         outcome = self.outcome
+        verb = "検証中" if self.context.dry_run else "検証・反映中"
         for chunk in self.chunks(source.rows):
             self.chunk_errors = set()
             staged: list[Staged] = []
@@ -260,6 +275,8 @@ class _Run:
                 if row is None:
                     continue
                 outcome.rows_total += 1
+                if self.progress is not None and outcome.rows_total % PROGRESS_EVERY == 0:
+                    self.report(source, f"{verb}（{outcome.rows_total:,}行）")
                 if row.has_errors:
                     continue
                 values = spec.clean(row)
@@ -278,12 +295,21 @@ class _Run:
                 else:
                     outcome.unchanged += 1
             writer.line_status.clear()
+            if self.progress is not None:
+                self.report(source, f"{verb}（{outcome.rows_total:,}行）")
         if outcome.error_count == 0:
+            self.report(source, "反映中（ファイルにない行を確認しています）")
             for table, q in spec.replaced():
                 writer.remove(table, q)
             outcome.removed = writer.removed
         outcome.preview = writer.preview
         return spec, writer
+
+    def report(self, source: readers.RowSource, message: str) -> None:
+        if self.progress is None:
+            return
+        done, total = source.position() if source.position else (0, 0)
+        self.progress(done, total, message)
 
 
 def run_import(
@@ -296,7 +322,10 @@ def run_import(
     size: int,
     stored_file: str = "",
     sheet: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportOutcome:
+    """Import one file (see the module's invariants). `progress`, when given,
+    hears how far the file has been read and in which phase."""
     started = time.monotonic()
     outcome = ImportOutcome(
         kind=spec_cls.kind,
@@ -306,7 +335,9 @@ def run_import(
         size=size,
         dry_run=context.dry_run,
     )
-    run = _Run(spec_cls, context, outcome)
+    run = _Run(spec_cls, context, outcome, progress)
+    if progress is not None:
+        progress(0, size, "読込中（ファイルを確認しています）")
     try:
         source = readers.open_table(path, sheet=sheet)
     except FileRejected as exc:
@@ -350,6 +381,7 @@ def run_import(
                     .first()
                 )
                 if outcome.ok and outcome.has_changes and not context.dry_run:
+                    run.report(source, "反映中（取込履歴と監査記録を書き込んでいます）")
                     _finish(batch, spec, writer, outcome, context, started)
                 else:
                     transaction.set_rollback(True)

@@ -28,7 +28,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,6 +103,9 @@ class RowSource:
     encoding: str = ""
     sheet: str = ""
     _closers: list[Any] = field(default_factory=list)
+    # How far reading has got, for progress: (done, total) in the reader's own
+    # units (bytes of a CSV, rows of an XLSX sheet); total 0 = not known.
+    position: Callable[[], tuple[int, int]] | None = None
 
     @property
     def format_label(self) -> str:
@@ -243,7 +246,22 @@ def _open_csv(path: Path) -> RowSource:
             line += 1
             yield line, cells
 
-    return RowSource(format="csv", header=header, rows=rows(), encoding=encoding, _closers=[stream])
+    size = path.stat().st_size
+
+    def position() -> tuple[int, int]:
+        try:
+            return min(stream.buffer.tell(), size), size
+        except (OSError, ValueError):
+            return 0, size
+
+    return RowSource(
+        format="csv",
+        header=header,
+        rows=rows(),
+        encoding=encoding,
+        _closers=[stream],
+        position=position,
+    )
 
 
 # --- XLSX ------------------------------------------------------------------
@@ -344,6 +362,11 @@ def _open_xlsx(path: Path, sheet: str | None) -> RowSource:
                 raise FileRejected("XLSX ファイルにワークシートがありません。")
             ws = wb.worksheets[0]
         title = ws.title
+        # The stored <dimension> is only an estimate of the size, for progress.
+        try:
+            declared = int(ws.max_row or 0)
+        except (TypeError, ValueError):
+            declared = 0
         # The stored <dimension> may be wrong (some writers leave A1): ignore it
         # and read every row there is, instead of silently stopping early.
         ws.reset_dimensions()
@@ -372,7 +395,25 @@ def _open_xlsx(path: Path, sheet: str | None) -> RowSource:
             line += 1
             yield line, list(cells)
 
-    return RowSource(format="xlsx", header=header, rows=rows(), sheet=title, _closers=[wb])
+    read = [1]
+
+    def counted() -> Iterator[tuple[int, list[Any]]]:
+        for line, cells in rows():
+            read[0] = line
+            yield line, cells
+
+    def position() -> tuple[int, int]:
+        total = declared if declared > 1 else 0
+        return read[0], max(total, read[0]) if total else 0
+
+    return RowSource(
+        format="xlsx",
+        header=header,
+        rows=counted(),
+        sheet=title,
+        _closers=[wb],
+        position=position,
+    )
 
 
 def read_row(

@@ -34,7 +34,7 @@ from suishin.accounts.scoping import Perm, has_perm
 from suishin.core import audit
 from suishin.core.errors import DomainError
 from suishin.imports import registry
-from suishin.imports.engine import ImportOutcome, run_import
+from suishin.imports.engine import ImportOutcome, Progress, run_import
 from suishin.imports.models import BatchStatus, ChangeAction, ImportBatch, ImportChange
 from suishin.imports.readers import FileRejected, check_size, human_size, limits
 from suishin.imports.spec import ImportContext, ImportSpec, RowError, Table
@@ -207,8 +207,11 @@ def import_stored(
     actor: Any,
     dry_run: bool = False,
     sheet: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportOutcome:
-    """Import a file kept by an earlier `import_file` (preview → apply)."""
+    """Import a file kept by an earlier `import_file` (preview → apply), or
+    by `imports.jobs` (a background job). `progress(done, total, message)`
+    hears how far the engine has got (suishin.imports.engine.Progress)."""
     spec_cls, context = _context(kind=kind, actor=actor, dry_run=dry_run)
     path = stored_path(sha256, file_name)
     return run_import(
@@ -220,6 +223,7 @@ def import_stored(
         size=path.stat().st_size,
         stored_file=str(path.relative_to(settings.MEDIA_ROOT)),
         sheet=sheet or None,
+        progress=progress,
     )
 
 

@@ -1,5 +1,9 @@
 """Import pages: upload → dry-run preview → apply, history, batch detail, rollback.
 
+"取り込む" (apply) runs as a background job (suishin.imports.jobs): the
+browser is sent to the job's page, which shows the progress and then the
+outcome with a link to the batch.
+
 Every batch is resolved through the scoping layer (branch committees see
 their branch's uploads; another organisation's batch is a 404). A scoped
 user may still open one row of a council-wide batch (`?row=N`) when a
@@ -20,6 +24,7 @@ from suishin.accounts.scoping import Perm, get_visible_or_404, has_perm
 from suishin.core.errors import DomainError
 from suishin.core.exports import export_response
 from suishin.core.viewmixins import domain_error_to_form, perm_required
+from suishin.imports import jobs as import_jobs
 from suishin.imports import queries, registry, services
 from suishin.imports.forms import ApplyForm, HistoryFilterForm, UploadForm
 from suishin.imports.models import ChangeAction, ImportBatch
@@ -118,7 +123,7 @@ def upload(request, kind: str):
 @require_POST
 @perm_required(Perm.IMPORT_FILES)
 def apply(request, kind: str):
-    spec_cls = _spec(request.user, kind)
+    _spec(request.user, kind)
     form = ApplyForm(request.POST)
     pending = request.session.get(PENDING_KEY, {})
     data = form.cleaned_data if form.is_valid() else {}
@@ -129,7 +134,7 @@ def apply(request, kind: str):
         )
         return redirect("imports:upload", kind=kind)
     try:
-        outcome = services.import_stored(
+        job = import_jobs.submit_stored(
             kind=kind,
             sha256=data["sha256"],
             file_name=data["file_name"],
@@ -139,19 +144,10 @@ def apply(request, kind: str):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("imports:upload", kind=kind)
-    if not outcome.ok:
-        return render(
-            request,
-            "imports/preview.html",
-            {"spec": spec_cls, "outcome": outcome, "apply_form": None},
-        )
     pending.pop(data["sha256"], None)
     request.session[PENDING_KEY] = pending
-    if outcome.written:
-        messages.success(request, outcome.status_line())
-        return redirect("imports:batch_detail", pk=outcome.batch.pk)
-    messages.info(request, outcome.status_line())
-    return redirect("imports:index")
+    # The job page shows the progress, then the outcome and the batch.
+    return redirect("jobs:detail", job_id=job.pk)
 
 
 @perm_required(Perm.IMPORT_FILES)

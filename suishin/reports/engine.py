@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -307,19 +308,33 @@ def build_report(
     links: bool = True,
     charts: bool = True,
     for_print: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> Report:
     """The report of (fiscal_year, half) for `scope` (the council by default).
 
     `links` adds trace links to figures (the web page); `charts` draws the
     charts (the JSON and XLSX renderers skip them); `for_print` draws chart
-    text as text for WeasyPrint (see suishin.reports.charts).
+    text as text for WeasyPrint (see suishin.reports.charts). `progress(done,
+    total, message)`, when given, hears each block as it is built (a report
+    job's progress by section); its total has one step more for the caller's
+    rendering.
     """
     scope = scope or Scope.council()
     definition = definition or load_definition(fiscal_year, half)
     with figures_memo() as memo:  # sections of other apps ask for the same figures again
+        steps = len(definition.blocks) + 2
+        if progress is not None:
+            progress(0, steps, "数値を集計しています")
         figures = compute_figures(fiscal_year=fiscal_year, half=half, scope=scope)
         builder = _Builder(fiscal_year, half, scope, figures, links=links, charts=charts, for_print=for_print)
-        blocks = [b for b in (builder.block(spec) for spec in definition.blocks) if b is not None]
+        blocks = []
+        for n, spec in enumerate(definition.blocks, start=1):
+            if progress is not None:
+                name = spec.title or (BlockKind(spec.kind).label if spec.kind in BlockKind.values else "")
+                progress(n, steps, f"{n}/{len(definition.blocks)} 節目を作成しています（{name}）")
+            block = builder.block(spec)
+            if block is not None:
+                blocks.append(block)
     title_warnings: list[str] = []
     title = builder.text(definition.title, title_warnings) or definition.title
     warnings: list[str] = []

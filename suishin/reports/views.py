@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from suishin.accounts.scoping import Perm, has_perm
 from suishin.core import fiscal
@@ -23,6 +24,7 @@ from suishin.kpis import providers
 from suishin.kpis.models import Item, Result
 from suishin.kpis.queries import compute_figures
 from suishin.kpis.scope import visible_scope
+from suishin.reports import jobs as report_jobs
 from suishin.reports import renderers, services
 from suishin.reports.definitions import BlockSpec, load_definition
 from suishin.reports.engine import build_report
@@ -67,8 +69,34 @@ def summary(request):
     return render(
         request,
         "reports/summary.html",
-        {"report": report, "form": form, "query": query, "can_edit": has_perm(request.user, Perm.EDIT_NARRATIVE)},
+        {"report": report, "form": form, "query": query, "can_edit": has_perm(request.user, Perm.EDIT_NARRATIVE),
+         "job_formats": report_jobs.JOB_FORMATS},
     )
+
+
+@require_POST
+@perm_required(Perm.VIEW_REPORTS)
+def summary_job(request):
+    """"作成": build the PDF/XLSX as a background job and show its progress."""
+    try:
+        fy = int(request.POST.get("fy") or 0)
+        half = int(request.POST.get("half") or 0)
+    except ValueError:
+        fy, half = 0, 0
+    scope_text = request.POST.get("scope", "")
+    visible_scope(request.user, scope_text)  # another organisation's scope: 404, as for GET
+    try:
+        job = report_jobs.submit_summary(
+            actor=request.user,
+            fiscal_year=fy,
+            half=half,
+            scope=scope_text,
+            fmt=request.POST.get("format", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("reports:summary")
+    return redirect("jobs:detail", job_id=job.pk)
 
 
 ALL_FIELDS = ("kind", "title", "body", "group", "value_label", "show_prev", "section_key", "chart", "item_code", "ORDER", "DELETE")

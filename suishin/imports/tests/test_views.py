@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from suishin.core.models import Job
 from suishin.imports.models import BatchStatus, ImportBatch
 from suishin.kpis.models import Result
 
@@ -87,13 +88,18 @@ def test_apply_imports_the_previewed_file_and_shows_the_batch(client_for, catalo
     preview = _upload(c, "results", H + "2024-09,A0001,,SVC_MAIN,12,\r\n")
     response = _apply(c, "results", preview)
     batch = ImportBatch.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse(
-        "imports:batch_detail", args=[batch.pk]
-    )
+    job = Job.objects.get()
+    # "取り込む" runs a background job (ImmediateBackend here: finished on return)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert (job.kind, job.status, job.created_by) == ("import", "succeeded", users["secretariat"])
     assert batch.uploaded_by == users["secretariat"]
     assert Result.objects.get().count == 12
     body = c.get(response["Location"]).content.decode()
     assert f"取り込みました: 追加 1行・変更 0行・変更なし 0行（取込番号 #{batch.pk}）" in body
+    assert reverse("imports:batch_detail", args=[batch.pk]) in body
+    assert 'role="progressbar"' in body and 'aria-valuenow="100"' in body
+    body = c.get(reverse("imports:batch_detail", args=[batch.pk])).content.decode()
     assert batch.sha256 in body
 
 
