@@ -25,6 +25,15 @@ def _private_media_root(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _private_cache(settings):
+    """Job progress lives in the cache (suishin.core.jobs): tests keep theirs in
+    memory, never in var/cache where another run could read it."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
+    }
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(request, settings):
     """Argon2 is deliberately slow; tests that do not check hashing skip it."""
     if request.node.get_closest_marker("real_hashing") is None:
@@ -53,9 +62,27 @@ def org(db) -> Org:
         block_b=block_b,
         branch_a=branch_a,
         branch_b=branch_b,
-        member_a=factories.member("A0001", branch_obj=branch_a, name="札幌市職員労働組合", federation="自治労", headcount=1200),
-        member_a2=factories.member("A0002", branch_obj=branch_a, name="北海道教職員組合札幌支部", federation="日教組", headcount=800),
-        member_b=factories.member("B0001", branch_obj=branch_b, name="旭川交通労働組合", federation="私鉄総連", headcount=300),
+        member_a=factories.member(
+            "A0001",
+            branch_obj=branch_a,
+            name="札幌市職員労働組合",
+            federation="自治労",
+            headcount=1200,
+        ),
+        member_a2=factories.member(
+            "A0002",
+            branch_obj=branch_a,
+            name="北海道教職員組合札幌支部",
+            federation="日教組",
+            headcount=800,
+        ),
+        member_b=factories.member(
+            "B0001",
+            branch_obj=branch_b,
+            name="旭川交通労働組合",
+            federation="私鉄総連",
+            headcount=300,
+        ),
     )
 
 

@@ -10,7 +10,7 @@ import sys
 import uuid
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
@@ -77,8 +77,9 @@ def test_a_broken_cache_does_not_stop_the_work(db, monkeypatch, caplog):
     def boom(*a, **kw):
         raise OSError("disk full")
 
-    monkeypatch.setattr(cache, "set", boom)
-    monkeypatch.setattr(cache, "get", boom)
+    backend = caches["default"]  # the object itself, not the proxy: undone before settings are
+    monkeypatch.setattr(backend, "set", boom)
+    monkeypatch.setattr(backend, "get", boom)
     p = jobs.ProgressReporter(uuid.uuid4())
     p.report(1, 2, "読込中")
     assert jobs.live_progress(p.job_id) is None
