@@ -43,9 +43,19 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# The demo runs long work (imports, report files) as background jobs: a
+# database-queue worker (`suishin db_worker`) runs beside the web server, so the
+# job pages show real progress. Ctrl+C stops both.
+DEMO_TASKS := SUISHIN_TASK_BACKEND=django_tasks_db.DatabaseBackend
+
 demo: install
 	$(VENV)/bin/suishin migrate --no-input
-	$(VENV)/bin/suishin demo
+	$(VENV)/bin/suishin demo --no-serve
+	@echo ""
+	@echo "http://127.0.0.1:8000/ を開き、上のユーザー名でログインしてください（取込・帳票作成はバックグラウンドで実行されます）。"
+	@$(DEMO_TASKS) $(VENV)/bin/suishin db_worker --no-startup-delay --interval 0.5 --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_TASKS) $(VENV)/bin/suishin runserver 127.0.0.1:8000 --noreload
 
 test: install system-deps
 	$(VENV)/bin/ruff check suishin tests
@@ -58,11 +68,17 @@ lint: install
 	$(VENV)/bin/ruff check suishin tests
 	$(VENV)/bin/ruff format --check suishin tests
 
-# Benchmarks (not tests): method and recorded results in bench/*/README.md.
+# Benchmarks (not tests), at a small scale by default (a few minutes on SQLite);
+# full-scale commands, method and recorded results: bench/RESULTS.md.
+BENCH_DB := /tmp/suishin_bench_small.sqlite3
 bench: install
-	$(VENV)/bin/python bench/imports/bench.py
-	$(VENV)/bin/python -m bench.report.run --db sqlite
-	$(VENV)/bin/python -m bench.report.run --db postgres
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) -m bench.generate --out /tmp/suishin-bench-national --scale 0.01
+	$(PY) -m bench.imports.compare --rows 50000 --die-rows 2000 --small-rows 5000
+	SUISHIN_BENCH_SQLITE=$(BENCH_DB) $(PY) -m bench.report.run --db sqlite --members 3000 --branches 40 --years 3 --per-month 3 --repeat 3
+	SUISHIN_BENCH_SQLITE=$(BENCH_DB) $(PY) -m bench.report.compare --db sqlite --repeat 3
+	$(PY) -m bench.web.load --db $(BENCH_DB) --copy --users 32 --seconds 10
+	$(PY) -m bench.documents.run --db $(BENCH_DB) --summary-only --repeat 1
 
 clean:
 	rm -rf $(VENV) var/suishin.sqlite3* .pytest_cache

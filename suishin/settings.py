@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # django-ninja: its Swagger UI assets are served from our static files (no CDN)
     "django_tasks_db",
     "suishin.core",
     "suishin.accounts",
@@ -195,6 +196,35 @@ TASKS = {
         "BACKEND": env_str("SUISHIN_TASK_BACKEND", "django.tasks.backends.immediate.ImmediateBackend"),
     }
 }
+
+# --- Cache --------------------------------------------------------------------
+# Live progress of background jobs (suishin.core.jobs) is kept in the cache so
+# that a web process can read it while the job's worker holds the database's
+# write lock. The default needs nothing extra and is shared between processes:
+# files under var/cache. SUISHIN_CACHE_URL=redis://host:6379/0 uses Redis
+# (needs the `redis` package); locmem:// keeps it inside one process.
+_CACHE_URL = env_str("SUISHIN_CACHE_URL", "")
+if _CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    import importlib.util
+
+    if importlib.util.find_spec("redis") is None:
+        raise ImproperlyConfigured(
+            "SUISHIN_CACHE_URL is a Redis URL but the `redis` package is not installed"
+        )
+    _cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+elif _CACHE_URL.startswith("locmem://"):
+    _cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+elif _CACHE_URL in ("",) or _CACHE_URL.startswith("file://"):
+    _cache_dir = Path(_CACHE_URL.removeprefix("file://") or VAR_DIR / "cache")
+    _cache = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(_cache_dir),
+    }
+else:
+    raise ImproperlyConfigured(
+        f"SUISHIN_CACHE_URL must be empty, file:///dir, redis://… or locmem://, got {_CACHE_URL!r}"
+    )
+CACHES = {"default": {**_cache, "TIMEOUT": 24 * 60 * 60}}
 
 LOGGING = {
     "version": 1,

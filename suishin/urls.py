@@ -24,6 +24,7 @@ urlpatterns = [
     path("self/", include("suishin.selfservice.urls")),
     path("api/", include("suishin.api.urls")),
     path("audit/", include("suishin.core.urls")),
+    path("jobs/", include("suishin.core.job_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -51,6 +51,7 @@ class Perm(StrEnum):
     VIEW_MEETINGS = "view_meetings"
     EDIT_MEETINGS = "edit_meetings"
     VIEW_AUDIT = "view_audit"
+    MANAGE_API_TOKENS = "manage_api_tokens"  # issue and revoke API tokens (secretariat)
     ADMIN_SITE = "admin_site"
 
 

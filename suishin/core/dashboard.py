@@ -27,13 +27,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.urls import NoReverseMatch, reverse
 
 from suishin.accounts.models import Role
 from suishin.accounts.scoping import Perm, has_perm, is_scoped, visible
 from suishin.core import fiscal, jpformat
 from suishin.kpis.models import Aggregation, Result, ScopeLevel, Target, TargetKind
+from suishin.kpis.periods import latest_result_month, working_period
 from suishin.kpis.scope import Scope, default_scope_for
 from suishin.organisations.models import Block, Branch, Member
 
@@ -50,14 +51,9 @@ def _url(name: str, *args: Any) -> str | None:
 # --- period ------------------------------------------------------------------------
 
 
-def latest_result_month() -> dt.date | None:
-    return Result.objects.aggregate(m=Max("month"))["m"]
-
-
 def default_period(today: dt.date | None = None) -> tuple[int, int]:
     """(fiscal year, half) of the latest month with results; today's when there are none."""
-    month = latest_result_month() or (today or dt.date.today())
-    return fiscal.fiscal_year_of(month), int(fiscal.half_of(month))
+    return working_period(today)
 
 
 def period_choices() -> list[tuple[int, int, str]]:

@@ -30,6 +30,7 @@ ENTRIES: list[NavEntry] = [
     NavEntry("キャンペーン・抽選", "campaigns:index", "view_campaigns"),
     NavEntry("会議・日程", "meetings:index", "view_meetings"),
     NavEntry("監査記録", "audit:index", "view_audit"),
+    NavEntry("APIトークン", "api:token_list", "manage_api_tokens"),
     NavEntry("管理画面", "admin:index", "admin_site"),
 ]
 

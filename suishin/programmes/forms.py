@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from suishin.core import fiscal
+from suishin.kpis.periods import working_fiscal_year
 from suishin.programmes import refinancing as calc
 from suishin.programmes.models import DonationRecipient, LenderType, RecipientKind
 
@@ -13,14 +13,8 @@ HALF_CHOICES = [("1", "上期（4月～9月）"), ("2", "下期まで（年度�
 
 
 def default_fiscal_year() -> int:
-    """The latest fiscal year that has a catalog, not after the current one; else the current one."""
-    from suishin.kpis.models import Item
-
-    current = fiscal.current_fiscal_year()
-    latest = (
-        Item.objects.filter(fiscal_year__lte=current).order_by("-fiscal_year").values_list("fiscal_year", flat=True)
-    ).first()
-    return latest or current
+    """The fiscal year of the latest results (see suishin.kpis.periods)."""
+    return working_fiscal_year()
 
 
 class PeriodScopeForm(forms.Form):
@@ -29,12 +23,19 @@ class PeriodScopeForm(forms.Form):
     fy = forms.IntegerField(label="年度", min_value=2000, max_value=2100, required=False)
     half = forms.ChoiceField(label="期", choices=HALF_CHOICES, required=False)
     scope = forms.CharField(
-        label="対象", required=False, help_text="全体、ブロック名、店番、会員コードのいずれか", max_length=40
+        label="対象",
+        required=False,
+        help_text="全体、ブロック名、店番、会員コードのいずれか",
+        max_length=40,
     )
 
     def values(self) -> tuple[int, int, str]:
         data = self.cleaned_data if self.is_valid() else {}
-        return data.get("fy") or default_fiscal_year(), int(data.get("half") or 1), data.get("scope") or ""
+        return (
+            data.get("fy") or default_fiscal_year(),
+            int(data.get("half") or 1),
+            data.get("scope") or "",
+        )
 
 
 class YenField(forms.CharField):
@@ -111,9 +112,13 @@ class CalculatorForm(forms.Form):
 
 class RefinancingForm(forms.Form):
     month = forms.DateField(
-        label="年月", help_text="実行月（日付はその月の1日として扱います）", widget=forms.DateInput(attrs={"type": "date"})
+        label="年月",
+        help_text="実行月（日付はその月の1日として扱います）",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    member_code = forms.CharField(label="会員コード", required=False, help_text="空欄はろうきん全体の実績（会員不明）")
+    member_code = forms.CharField(
+        label="会員コード", required=False, help_text="空欄はろうきん全体の実績（会員不明）"
+    )
     product = forms.CharField(label="借換商品", max_length=100)
     previous_lender_type = forms.ChoiceField(label="旧借入先種別", choices=LenderType.choices)
     previous_balance = YenField(label="旧残高（円）", required=False)
@@ -122,10 +127,13 @@ class RefinancingForm(forms.Form):
     new_rate_millipercent = RateField(label="新金利（年利%）", required=False)
     new_months = forms.IntegerField(label="新期間（か月）", required=False)
     bank_improvement_yen = YenField(
-        label="向上額（ろうきん提供・円）", required=False,
+        label="向上額（ろうきん提供・円）",
+        required=False,
         help_text="借換条件の代わりに、ろうきんが算出した向上額を入力できます",
     )
-    is_card_loan_in_sumikitto = forms.BooleanField(label="住きっと！500内のカードローン借換", required=False)
+    is_card_loan_in_sumikitto = forms.BooleanField(
+        label="住きっと！500内のカードローン借換", required=False
+    )
 
     def clean_member_code(self):
         from suishin.organisations.models import Member
@@ -141,7 +149,9 @@ class RefinancingForm(forms.Form):
 
 class YearSettingForm(forms.Form):
     fiscal_year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    include_sumikitto_card_loans = forms.BooleanField(label="住きっと！500内のカードローン借換を算入する", required=False)
+    include_sumikitto_card_loans = forms.BooleanField(
+        label="住きっと！500内のカードローン借換を算入する", required=False
+    )
     disposable_target_yen = YenField(label="可処分所得向上額の年間目標（円）", required=False)
     note = forms.CharField(label="備考", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -154,9 +164,17 @@ class RecipientForm(forms.Form):
 
 
 class RecipientChoiceForm(forms.Form):
-    branch = forms.ModelChoiceField(label="店推進委員会", queryset=None, empty_label="選んでください")
+    branch = forms.ModelChoiceField(
+        label="店推進委員会", queryset=None, empty_label="選んでください"
+    )
     recipient = forms.ModelChoiceField(label="寄付先", queryset=None, empty_label="選んでください")
-    weight = forms.IntegerField(label="配分比率", min_value=1, max_value=1_000_000, initial=1, help_text="同じ店の寄付先どうしの比率（1:1 なら両方 1）")
+    weight = forms.IntegerField(
+        label="配分比率",
+        min_value=1,
+        max_value=1_000_000,
+        initial=1,
+        help_text="同じ店の寄付先どうしの比率（1:1 なら両方 1）",
+    )
 
     def __init__(self, *args, branches, **kwargs):
         super().__init__(*args, **kwargs)

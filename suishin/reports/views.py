@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +20,8 @@ from suishin.core.errors import DomainError
 from suishin.core.exports import content_disposition, export_response
 from suishin.core.viewmixins import perm_required
 from suishin.kpis import providers
-from suishin.kpis.models import Item, Result
+from suishin.kpis.models import Item
+from suishin.kpis.periods import working_period
 from suishin.kpis.queries import compute_figures
 from suishin.kpis.scope import visible_scope
 from suishin.reports import jobs as report_jobs
@@ -34,8 +34,7 @@ from suishin.reports.trace import SPAN_LABELS, SPANS, batch_row_url, trace_rows,
 
 def latest_half() -> tuple[int, int]:
     """The half of the latest imported month, else the half of today."""
-    month = Result.objects.aggregate(m=Max("month"))["m"] or timezone.localdate()
-    return fiscal.fiscal_year_of(month), int(fiscal.half_of(month))
+    return working_period(timezone.localdate())
 
 
 def _params(request) -> tuple[int, int]:

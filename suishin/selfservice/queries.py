@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, QuerySet
 
 from suishin.accounts.scoping import visible
-from suishin.core import fiscal, jpformat
-from suishin.kpis.models import Item, Result
+from suishin.core import jpformat
+from suishin.kpis.models import Item
+from suishin.kpis.periods import working_fiscal_year
 from suishin.kpis.queries import compute_figures
 from suishin.organisations.models import Member
 from suishin.selfservice.models import MovementKind, MovementReport
@@ -17,13 +18,7 @@ from suishin.selfservice.services import MONEY_UNIT, eligible_items, member_scop
 
 
 def default_fiscal_year() -> int:
-    """The latest fiscal year with results, else the latest catalog up to this year, else this year."""
-    latest = Result.objects.aggregate(m=Max("month"))["m"]
-    if latest:
-        return fiscal.fiscal_year_of(latest)
-    current = fiscal.current_fiscal_year()
-    fy = Item.objects.filter(fiscal_year__lte=current).aggregate(v=Max("fiscal_year"))["v"]
-    return fy or current
+    return working_fiscal_year()
 
 
 def fiscal_years() -> list[int]:
