@@ -18,6 +18,21 @@ ACTION_LABELS = {
     "delete": "削除",
     "import": "取込",
     "rollback": "取消",
+    "import_rollback": "取込の取消",
+    "copy": "複写",
+    "copy_agenda": "議事次第の複写",
+    "copy_catalog": "推進項目の複写",
+    "move": "移動",
+    "order": "並べ替え",
+    "load_entries": "エントリーの読込",
+    "lottery_commit": "抽選の事前確定",
+    "lottery_draw": "抽選",
+    "lottery_verify": "抽選の検証",
+    "purge_personal_data": "個人情報の消去",
+    "api_token_issue": "APIトークンの発行",
+    "api_token_revoke": "APIトークンの失効",
+    "application.create": "申請の作成",
+    "application.update": "申請の変更",
 }
 
 
@@ -25,8 +40,12 @@ class AuditFilterForm(forms.Form):
     q = forms.CharField(label="対象・操作者", required=False)
     action = forms.CharField(label="操作", required=False)
     model = forms.CharField(label="種類", required=False)
-    date_from = forms.DateField(label="期間（自）", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="期間（至）", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label="期間（自）", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="期間（至）", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 def _filtered(form: AuditFilterForm):
@@ -37,7 +56,9 @@ def _filtered(form: AuditFilterForm):
             from django.db.models import Q
 
             entries = entries.filter(
-                Q(object_repr__icontains=d["q"]) | Q(actor_label__icontains=d["q"]) | Q(object_pk=d["q"])
+                Q(object_repr__icontains=d["q"])
+                | Q(actor_label__icontains=d["q"])
+                | Q(object_pk=d["q"])
             )
         if d["action"]:
             entries = entries.filter(action=d["action"])
@@ -58,10 +79,20 @@ def audit_list(request):
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):
         rows = (
-            [e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"), e.actor_label, e.action, e.model, e.object_pk, e.object_repr, e.note]
+            [
+                e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+                e.actor_label,
+                e.action,
+                e.model,
+                e.object_pk,
+                e.object_repr,
+                e.note,
+            ]
             for e in entries.iterator()
         )
-        return export_response("監査記録", ["日時", "操作者", "操作", "種類", "ID", "対象", "備考"], rows, fmt)
+        return export_response(
+            "監査記録", ["日時", "操作者", "操作", "種類", "ID", "対象", "備考"], rows, fmt
+        )
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -86,4 +117,8 @@ def audit_detail(request, pk: int):
         }
         for k in keys
     ]
-    return render(request, "core/audit_detail.html", {"entry": entry, "changes": changes, "labels": ACTION_LABELS})
+    return render(
+        request,
+        "core/audit_detail.html",
+        {"entry": entry, "changes": changes, "labels": ACTION_LABELS},
+    )
