@@ -4,10 +4,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from suishin.accounts.models import User
+from suishin.core.admin_audit import AuditedAdmin
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ("username", "display_name", "role", "branch", "member", "is_active")
     list_filter = ("role", "is_active")
     fieldsets = (

@@ -99,12 +99,17 @@ def _locked(application: Application) -> Application:
 def _transition(
     app: Application, *, to_state: str, actor: Any, now: dt.datetime, comment: str = ""
 ) -> Transition:
-    before = audit.snapshot(app) if app.pk else None
     from_state = app.state if app.pk else ""
-    app.state = to_state
-    app.updated_at = now
-    app.save()
-    step = Transition.objects.create(
+    audit.save_audited(
+        app,
+        actor=actor,
+        fields={"state": to_state, "updated_at": now},
+        # "before" is the stored row (read again): callers set other fields
+        # (approved amount, paid amount, held report) on the instance first.
+        action=f"application.{to_state}",
+        note=comment,
+    )
+    return Transition.objects.create(
         application=app,
         from_state=from_state,
         to_state=to_state,
@@ -113,15 +118,6 @@ def _transition(
         at=now,
         comment=comment,
     )
-    audit.record(
-        actor=actor,
-        action=f"application.{to_state}",
-        obj=app,
-        before=before,
-        after=audit.snapshot(app),
-        note=comment,
-    )
-    return step
 
 
 # --- settings, themes, purposes -----------------------------------------------
@@ -147,19 +143,12 @@ def save_year_setting(
             f"年度予算 {yen(budget_yen)} は{fiscal_year}年度の承認済み合計 {yen(committed)} を下回るため設定できません。",
             field="budget_yen",
         )
-    before = audit.snapshot(setting) if setting else None
-    setting = setting or YearSetting(fiscal_year=fiscal_year)
-    setting.budget_yen = budget_yen
-    setting.cap_per_person_yen = cap_per_person_yen
-    setting.save()
-    audit.record(
+    return audit.save_audited(
+        setting or YearSetting(fiscal_year=fiscal_year),
         actor=actor,
-        action="update" if before else "create",
-        obj=setting,
-        before=before,
-        after=audit.snapshot(setting),
+        fields={"budget_yen": budget_yen, "cap_per_person_yen": cap_per_person_yen},
+        before=audit.snapshot(setting) if setting else None,
     )
-    return setting
 
 
 def _save_named(actor: Any, obj, model, fields: dict[str, Any], label: str):
@@ -169,18 +158,7 @@ def _save_named(actor: Any, obj, model, fields: dict[str, Any], label: str):
     if model.objects.filter(name=name).exclude(pk=obj.pk).exists():
         raise DomainError(f"{label}「{name}」は既に登録されています。", field="name")
     fields["name"] = name
-    before = audit.snapshot(model.objects.get(pk=obj.pk)) if obj.pk else None
-    for key, value in fields.items():
-        setattr(obj, key, value)
-    obj.save()
-    audit.record(
-        actor=actor,
-        action="update" if before else "create",
-        obj=obj,
-        before=before,
-        after=audit.snapshot(obj),
-    )
-    return obj
+    return audit.save_audited(obj, actor=actor, fields=fields)
 
 
 @transaction.atomic
@@ -603,15 +581,6 @@ def report_held(
             _duplicate_message(app.member, held_on, app.theme, title), field="held_on"
         )
     session_before = audit.snapshot(session) if session else None
-    session = session or StudySession(created_by=_user(actor))
-    session.application = app
-    session.held_on = held_on
-    session.member = app.member
-    session.theme = app.theme
-    session.title = title
-    session.participants = actual_participants
-    session.is_web = app.is_web
-    session.sites = app.sites
     _transition(
         app,
         to_state=State.HELD,
@@ -619,13 +588,20 @@ def report_held(
         now=now,
         comment="開催報告の修正" if correction else "",
     )
-    session.save()
-    audit.record(
+    audit.save_audited(
+        session or StudySession(created_by=_user(actor)),
         actor=actor,
-        action="update" if session_before else "create",
-        obj=session,
+        fields={
+            "application": app,
+            "held_on": held_on,
+            "member": app.member,
+            "theme": app.theme,
+            "title": title,
+            "participants": actual_participants,
+            "is_web": app.is_web,
+            "sites": app.sites,
+        },
         before=session_before,
-        after=audit.snapshot(session),
     )
     return app
 
@@ -744,7 +720,7 @@ def record_session(
     title = title.strip()
     if _same_key(member=member, held_on=held_on, theme=theme, title=title) is not None:
         raise DomainError(_duplicate_message(member, held_on, theme, title), field="title")
-    session = StudySession.objects.create(
+    session = StudySession(
         held_on=held_on,
         member=member,
         theme=theme,
@@ -758,8 +734,7 @@ def record_session(
         import_batch=import_batch,
         source_row=source_row,
     )
-    audit.record(actor=actor, action="create", obj=session, after=audit.snapshot(session))
-    return session
+    return audit.save_audited(session, actor=actor, before=None)
 
 
 _REPORTED = (State.HELD, State.PAID)
@@ -822,21 +797,23 @@ def update_session(
         is not None
     ):
         raise DomainError(_duplicate_message(member, held_on, theme, title), field="title")
-    before = audit.snapshot(session)
-    session.member = member
-    session.held_on = held_on
-    session.theme = theme
-    session.participants = participants
-    session.is_web = is_web
-    session.sites = sites
-    session.title = title
-    session.note = note.strip()
-    session.application = application
-    session.save()
-    audit.record(
-        actor=actor, action="update", obj=session, before=before, after=audit.snapshot(session)
+    return audit.save_audited(
+        session,
+        actor=actor,
+        fields={
+            "member": member,
+            "held_on": held_on,
+            "theme": theme,
+            "participants": participants,
+            "is_web": is_web,
+            "sites": sites,
+            "title": title,
+            "note": note.strip(),
+            "application": application,
+        },
+        before=audit.snapshot(session),
+        action="update",
     )
-    return session
 
 
 @transaction.atomic

@@ -236,17 +236,7 @@ def save_campaign(
                 "期間外になる月のエントリーがあるため、期間をその月より短くはできません。",
                 field="starts_on",
             )
-    for key, value in values.items():
-        setattr(campaign, key, value)
-    campaign.save()
-    audit.record(
-        actor=actor,
-        action="create" if is_new else "update",
-        obj=campaign,
-        before=before,
-        after=audit.snapshot(campaign),
-    )
-    return campaign
+    return audit.save_audited(campaign, actor=actor, fields=values, before=before)
 
 
 # --- entries ------------------------------------------------------------------
@@ -692,6 +682,7 @@ def run_draw(*, actor: Any, campaign: Campaign, month: dt.date, seed: str) -> Dr
         seed=seed,
     )
     outcome = lottery.draw(inp)
+    before = audit.snapshot(draw)
     draw.status = DrawStatus.DRAWN
     draw.seed = seed
     draw.algorithm = outcome.algorithm
@@ -724,6 +715,7 @@ def run_draw(*, actor: Any, campaign: Campaign, month: dt.date, seed: str) -> Dr
         actor=actor,
         action="lottery_draw",
         obj=draw,
+        before=before,
         after={
             "campaign": campaign.code,
             "month": draw.month_key,

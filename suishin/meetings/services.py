@@ -84,31 +84,18 @@ def _moment_ja(moment: dt.datetime) -> str:
 
 def _save(actor: Any, obj: models.Model, fields: dict[str, Any]) -> models.Model:
     """Set fields, validate field-level rules, save and audit (create or update)."""
-    is_new = obj.pk is None
-    before = None if is_new else audit.snapshot(type(obj)._default_manager.get(pk=obj.pk))
-    for name, value in fields.items():
-        setattr(obj, name, value)
     try:
-        obj.full_clean(validate_constraints=False)
+        return audit.save_audited(
+            obj, actor=actor, fields=fields, clean=True, validate_constraints=False
+        )
     except ValidationError as exc:
         name, errors = next(iter(exc.message_dict.items()))
         label = obj._meta.get_field(name).verbose_name if name != "__all__" else ""
         raise DomainError(f"{label}：{errors[0]}" if label else errors[0], field=name) from exc
-    obj.save()
-    audit.record(
-        actor=actor,
-        action="create" if is_new else "update",
-        obj=obj,
-        before=before,
-        after=audit.snapshot(obj),
-    )
-    return obj
 
 
 def _delete(actor: Any, obj: models.Model) -> None:
-    before = audit.snapshot(obj)
-    audit.record(actor=actor, action="delete", obj=obj, before=before)
-    obj.delete()
+    audit.delete_audited(obj, actor=actor)
 
 
 def _renumber(queryset: models.QuerySet) -> None:
@@ -560,5 +547,4 @@ def copy_policy_from_previous(*, actor: Any, fiscal_year: int, half: int) -> Pol
 
 @transaction.atomic
 def delete_policy(*, actor: Any, policy: Policy) -> None:
-    audit.record(actor=actor, action="delete", obj=policy, before=_policy_state(policy))
-    policy.delete()
+    audit.delete_audited(policy, actor=actor, before=_policy_state(policy))

@@ -106,6 +106,33 @@ def _confirm_delete(
     )
 
 
+def _saved_edit(
+    request,
+    *,
+    obj: Any,
+    form_class,
+    initial: dict,
+    save: Callable[[Any, dict], Saved],
+    noun: str,
+    back_url: str,
+    next_url: Callable[[Any], str],
+):
+    """The edit page of a dated object (meeting, block session, schedule
+    entry): "<noun>の登録" for a new one, "<noun>の編集" otherwise. `save(form,
+    cleaned_data)` calls the service, which returns Saved; its holiday and
+    weekend warnings are shown as messages after saving."""
+    form = form_class(request.POST or None, initial=initial)
+    return _form_page(
+        request,
+        form=form,
+        save=lambda d: _warn(request, save(form, d)),
+        title=f"{noun}の{'編集' if obj else '登録'}",
+        back_url=back_url,
+        success=f"{noun}を保存しました。",
+        next_url=next_url,
+    )
+
+
 # --- index ------------------------------------------------------------------------
 
 EXPORTS = {
@@ -178,17 +205,16 @@ def meeting_detail(request, pk: int):
 @perm_required(Perm.EDIT_MEETINGS)
 def meeting_edit(request, pk: int | None = None):
     meeting = get_object_or_404(Meeting, pk=pk) if pk else None
-    form = MeetingForm(request.POST or None, initial=MeetingForm.initial_for(meeting))
-    return _form_page(
+    return _saved_edit(
         request,
-        form=form,
-        save=lambda d: _warn(
-            request,
-            services.save_meeting(actor=request.user, meeting=meeting, **form.service_kwargs()),
+        obj=meeting,
+        form_class=MeetingForm,
+        initial=MeetingForm.initial_for(meeting),
+        save=lambda form, d: services.save_meeting(
+            actor=request.user, meeting=meeting, **form.service_kwargs()
         ),
-        title="会議の編集" if meeting else "会議の登録",
+        noun="会議",
         back_url=meeting.get_absolute_url() if meeting else reverse("meetings:index"),
-        success="会議を保存しました。",
         next_url=lambda m: m.get_absolute_url(),
     )
 
@@ -360,16 +386,14 @@ def session_edit(request, pk: int | None = None):
         if session
         else {}
     )
-    form = BlockSessionForm(request.POST or None, initial=initial)
-    return _form_page(
+    return _saved_edit(
         request,
-        form=form,
-        save=lambda d: _warn(
-            request, services.save_block_session(actor=request.user, session=session, **d)
-        ),
-        title="ブロック別研修会の編集" if session else "ブロック別研修会の登録",
+        obj=session,
+        form_class=BlockSessionForm,
+        initial=initial,
+        save=lambda form, d: services.save_block_session(actor=request.user, session=session, **d),
+        noun="ブロック別研修会",
         back_url=_year_url(session.fiscal_year if session else fiscal.current_fiscal_year()),
-        success="ブロック別研修会を保存しました。",
         next_url=lambda s: _year_url(s.fiscal_year),
     )
 
@@ -400,17 +424,16 @@ def entry_edit(request, pk: int | None = None):
         if entry
         else {}
     )
-    form = ScheduleEntryForm(request.POST or None, initial=initial)
-    return _form_page(
+    return _saved_edit(
         request,
-        form=form,
-        save=lambda d: _warn(
-            request,
-            services.save_schedule_entry(actor=request.user, entry=entry, **form.service_kwargs()),
+        obj=entry,
+        form_class=ScheduleEntryForm,
+        initial=initial,
+        save=lambda form, d: services.save_schedule_entry(
+            actor=request.user, entry=entry, **form.service_kwargs()
         ),
-        title="日程の編集" if entry else "日程の登録",
+        noun="日程",
         back_url=_year_url(entry.fiscal_year if entry else fiscal.current_fiscal_year()),
-        success="日程を保存しました。",
         next_url=lambda e: _year_url(e.fiscal_year),
     )
 

@@ -2,17 +2,18 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from suishin.core.admin_audit import AuditedAdmin
 from suishin.organisations.models import Block, Branch, Member, MemberHeadcount, WorkplaceCommittee
 
 
 @admin.register(Block)
-class BlockAdmin(admin.ModelAdmin):
+class BlockAdmin(AuditedAdmin):
     list_display = ("name", "sort_order", "active")
     search_fields = ("name",)
 
 
 @admin.register(Branch)
-class BranchAdmin(admin.ModelAdmin):
+class BranchAdmin(AuditedAdmin):
     list_display = ("code", "name", "block", "active")
     list_filter = ("block", "active")
     search_fields = ("code", "name")
@@ -29,7 +30,7 @@ class CommitteeInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(AuditedAdmin):
     list_display = ("code", "name", "federation", "branch", "active")
     list_filter = ("branch__block", "federation", "active")
     search_fields = ("code", "name")

@@ -12,39 +12,44 @@ from suishin.organisations.models import Block, Branch, Member, MemberHeadcount
 
 
 def _save(actor: Any, obj, fields: dict[str, Any]):
-    is_new = obj.pk is None
-    before = None if is_new else audit.snapshot(type(obj).objects.get(pk=obj.pk))
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    obj.full_clean()
-    obj.save()
-    audit.record(
-        actor=actor, action="create" if is_new else "update", obj=obj, before=before, after=audit.snapshot(obj)
-    )
-    return obj
+    return audit.save_audited(obj, actor=actor, fields=fields, clean=True)
 
 
 @transaction.atomic
-def save_block(*, actor: Any, block: Block | None = None, name: str, sort_order: int = 0, active: bool = True) -> Block:
+def save_block(
+    *, actor: Any, block: Block | None = None, name: str, sort_order: int = 0, active: bool = True
+) -> Block:
     name = name.strip()
     if not name:
         raise DomainError("ブロック名を入力してください。", field="name")
     clash = Block.objects.filter(name=name).exclude(pk=getattr(block, "pk", None))
     if clash.exists():
         raise DomainError(f"ブロック名「{name}」は既に登録されています。", field="name")
-    return _save(actor, block or Block(), {"name": name, "sort_order": sort_order, "active": active})
+    return _save(
+        actor, block or Block(), {"name": name, "sort_order": sort_order, "active": active}
+    )
 
 
 @transaction.atomic
 def save_branch(
-    *, actor: Any, branch: Branch | None = None, code: str, name: str, block: Block, active: bool = True
+    *,
+    actor: Any,
+    branch: Branch | None = None,
+    code: str,
+    name: str,
+    block: Block,
+    active: bool = True,
 ) -> Branch:
     code = code.strip()
     if not code:
         raise DomainError("店番を入力してください。", field="code")
     if Branch.objects.filter(code=code).exclude(pk=getattr(branch, "pk", None)).exists():
         raise DomainError(f"店番「{code}」は既に登録されています。", field="code")
-    return _save(actor, branch or Branch(), {"code": code, "name": name.strip(), "block": block, "active": active})
+    return _save(
+        actor,
+        branch or Branch(),
+        {"code": code, "name": name.strip(), "block": block, "active": active},
+    )
 
 
 @transaction.atomic
@@ -66,13 +71,25 @@ def save_member(
     return _save(
         actor,
         member or Member(),
-        {"code": code, "name": name.strip(), "federation": federation.strip(), "branch": branch, "active": active},
+        {
+            "code": code,
+            "name": name.strip(),
+            "federation": federation.strip(),
+            "branch": branch,
+            "active": active,
+        },
     )
 
 
 @transaction.atomic
-def set_headcount(*, actor: Any, member: Member, fiscal_year: int, headcount: int) -> MemberHeadcount:
+def set_headcount(
+    *, actor: Any, member: Member, fiscal_year: int, headcount: int
+) -> MemberHeadcount:
     if headcount < 0:
         raise DomainError("組合員数は0以上で入力してください。", field="headcount")
     row = MemberHeadcount.objects.filter(member=member, fiscal_year=fiscal_year).first()
-    return _save(actor, row or MemberHeadcount(member=member, fiscal_year=fiscal_year), {"headcount": headcount})
+    return _save(
+        actor,
+        row or MemberHeadcount(member=member, fiscal_year=fiscal_year),
+        {"headcount": headcount},
+    )

@@ -27,34 +27,67 @@ from suishin.organisations.models import Block, Branch, Member, MemberHeadcount,
 @perm_required(Perm.VIEW_ORGANISATION)
 def block_list(request):
     blocks = visible(request.user, Block).annotate(
-        n_branches=Count("branches", distinct=True), n_members=Count("branches__members", distinct=True)
+        n_branches=Count("branches", distinct=True),
+        n_members=Count("branches__members", distinct=True),
     )
-    return render(request, "organisations/block_list.html", {"blocks": blocks, "can_edit": has_perm(request.user, Perm.EDIT_ORGANISATION)})
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx"):
+        rows = ([b.name, b.n_branches, b.n_members] for b in blocks)
+        return export_response("ブロック一覧", ["ブロック名", "店・出張所数", "会員数"], rows, fmt)
+    return render(
+        request,
+        "organisations/block_list.html",
+        {"blocks": blocks, "can_edit": has_perm(request.user, Perm.EDIT_ORGANISATION)},
+    )
 
 
 @perm_required(Perm.VIEW_ORGANISATION)
 def block_detail(request, pk: int):
     block = get_visible_or_404(request.user, Block, pk=pk)
-    branches = visible(request.user, Branch).filter(block=block).annotate(n_members=Count("members"))
+    branches = (
+        visible(request.user, Branch).filter(block=block).annotate(n_members=Count("members"))
+    )
     # "block" would collide with the template language's {% block %} inside blocks.
-    return render(request, "organisations/block_detail.html", {"block_obj": block, "branches": branches, "can_edit": has_perm(request.user, Perm.EDIT_ORGANISATION)})
+    return render(
+        request,
+        "organisations/block_detail.html",
+        {
+            "block_obj": block,
+            "branches": branches,
+            "can_edit": has_perm(request.user, Perm.EDIT_ORGANISATION),
+        },
+    )
 
 
 @perm_required(Perm.VIEW_ORGANISATION)
 def branch_list(request):
-    branches = visible(request.user, Branch).select_related("block").annotate(n_members=Count("members"))
+    branches = (
+        visible(request.user, Branch).select_related("block").annotate(n_members=Count("members"))
+    )
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):
         rows = ([b.code, b.name, b.block.name, b.n_members] for b in branches)
         return export_response("店一覧", ["店番", "店名", "ブロック名", "会員数"], rows, fmt)
-    return render(request, "organisations/branch_list.html", {"branches": branches, "can_edit": has_perm(request.user, Perm.EDIT_ORGANISATION)})
+    return render(
+        request,
+        "organisations/branch_list.html",
+        {"branches": branches, "can_edit": has_perm(request.user, Perm.EDIT_ORGANISATION)},
+    )
 
 
 @perm_required(Perm.VIEW_ORGANISATION)
 def branch_detail(request, pk: int):
     branch = get_visible_or_404(request.user, Branch.objects.select_related("block"), pk=pk)
     members = visible(request.user, Member).filter(branch=branch)
-    return render(request, "organisations/branch_detail.html", {"branch": branch, "members": members, "can_edit": has_perm(request.user, Perm.EDIT_ORGANISATION)})
+    return render(
+        request,
+        "organisations/branch_detail.html",
+        {
+            "branch": branch,
+            "members": members,
+            "can_edit": has_perm(request.user, Perm.EDIT_ORGANISATION),
+        },
+    )
 
 
 @perm_required(Perm.VIEW_ORGANISATION)
@@ -63,7 +96,9 @@ def member_list(request):
     # The headcount shown is the latest year on record (the demo's is FY2024).
     latest = MemberHeadcount.objects.aggregate(fy=Max("fiscal_year"))["fy"]
     fy = latest or fiscal.current_fiscal_year()
-    form = MemberFilterForm(request.GET or None, blocks=visible(user, Block), branches=visible(user, Branch))
+    form = MemberFilterForm(
+        request.GET or None, blocks=visible(user, Block), branches=visible(user, Branch)
+    )
     members = visible(user, Member).select_related("branch", "branch__block")
     if form.is_valid():
         data = form.cleaned_data
@@ -76,16 +111,29 @@ def member_list(request):
         if data["federation"]:
             members = members.filter(federation__icontains=data["federation"])
     headcounts = dict(
-        MemberHeadcount.objects.filter(member__in=members, fiscal_year=fy).values_list("member_id", "headcount")
+        MemberHeadcount.objects.filter(member__in=members, fiscal_year=fy).values_list(
+            "member_id", "headcount"
+        )
     )
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):
         rows = (
-            [m.code, m.name, m.federation, m.branch.code, m.branch.name, m.branch.block.name, headcounts.get(m.pk)]
+            [
+                m.code,
+                m.name,
+                m.federation,
+                m.branch.code,
+                m.branch.name,
+                m.branch.block.name,
+                headcounts.get(m.pk),
+            ]
             for m in members
         )
         return export_response(
-            "会員一覧", ["会員コード", "会員名", "産別", "店番", "店名", "ブロック名", f"組合員数（{fy}年度）"], rows, fmt
+            "会員一覧",
+            ["会員コード", "会員名", "産別", "店番", "店名", "ブロック名", f"組合員数（{fy}年度）"],
+            rows,
+            fmt,
         )
     page = Paginator(members, 100).get_page(request.GET.get("page"))
     for m in page:
@@ -95,21 +143,42 @@ def member_list(request):
     return render(
         request,
         "organisations/member_list.html",
-        {"form": form, "page": page, "fiscal_year": fy, "query": query.urlencode(), "can_edit": has_perm(user, Perm.EDIT_ORGANISATION)},
+        {
+            "form": form,
+            "page": page,
+            "fiscal_year": fy,
+            "query": query.urlencode(),
+            "can_edit": has_perm(user, Perm.EDIT_ORGANISATION),
+        },
     )
 
 
 @perm_required(Perm.VIEW_ORGANISATION)
 def member_detail(request, pk: int):
-    member = get_visible_or_404(request.user, Member.objects.select_related("branch", "branch__block"), pk=pk)
+    member = get_visible_or_404(
+        request.user, Member.objects.select_related("branch", "branch__block"), pk=pk
+    )
     can_edit = has_perm(request.user, Perm.EDIT_ORGANISATION)
-    headcount_form = HeadcountForm(request.POST or None, initial={"fiscal_year": fiscal.current_fiscal_year()})
+    headcount_form = HeadcountForm(
+        request.POST or None, initial={"fiscal_year": fiscal.current_fiscal_year()}
+    )
     if request.method == "POST":
         if not can_edit:
-            return render(request, "core/error.html", {"title": "権限がありません", "text": "組合員数を変更する権限がありません。", "status": 403}, status=403)
+            return render(
+                request,
+                "core/error.html",
+                {
+                    "title": "権限がありません",
+                    "text": "組合員数を変更する権限がありません。",
+                    "status": 403,
+                },
+                status=403,
+            )
         if headcount_form.is_valid():
             try:
-                services.set_headcount(actor=request.user, member=member, **headcount_form.cleaned_data)
+                services.set_headcount(
+                    actor=request.user, member=member, **headcount_form.cleaned_data
+                )
             except DomainError as exc:
                 domain_error_to_form(request, headcount_form, exc)
             else:
@@ -138,7 +207,11 @@ def _edit(request, *, form_class, instance, save, template_title: str, back_url:
         else:
             messages.success(request, success)
             return redirect(back_url or obj.get_absolute_url())
-    return render(request, "organisations/edit.html", {"form": form, "title": template_title, "back_url": back_url})
+    return render(
+        request,
+        "organisations/edit.html",
+        {"form": form, "title": template_title, "back_url": back_url},
+    )
 
 
 @perm_required(Perm.EDIT_ORGANISATION)

@@ -44,22 +44,27 @@ def save_year_setting(
     note: str = "",
 ) -> ProgrammeYearSetting:
     if not 2000 <= fiscal_year <= 2100:
-        raise DomainError(f"年度 {fiscal_year} は2000～2100の範囲で入力してください。", field="fiscal_year")
+        raise DomainError(
+            f"年度 {fiscal_year} は2000～2100の範囲で入力してください。", field="fiscal_year"
+        )
     if disposable_target_yen is not None and disposable_target_yen < 0:
         raise DomainError(
-            f"年間目標 {_yen(disposable_target_yen)} は0円以上で入力してください。", field="disposable_target_yen"
+            f"年間目標 {_yen(disposable_target_yen)} は0円以上で入力してください。",
+            field="disposable_target_yen",
         )
-    setting = ProgrammeYearSetting.objects.select_for_update().filter(fiscal_year=fiscal_year).first()
-    before = audit.snapshot(setting) if setting else None
-    setting = setting or ProgrammeYearSetting(fiscal_year=fiscal_year)
-    setting.include_sumikitto_card_loans = include_sumikitto_card_loans
-    setting.disposable_target_yen = disposable_target_yen
-    setting.note = note.strip()
-    setting.save()
-    audit.record(
-        actor=actor, action="update" if before else "create", obj=setting, before=before, after=audit.snapshot(setting)
+    setting = (
+        ProgrammeYearSetting.objects.select_for_update().filter(fiscal_year=fiscal_year).first()
     )
-    return setting
+    return audit.save_audited(
+        setting or ProgrammeYearSetting(fiscal_year=fiscal_year),
+        actor=actor,
+        fields={
+            "include_sumikitto_card_loans": include_sumikitto_card_loans,
+            "disposable_target_yen": disposable_target_yen,
+            "note": note.strip(),
+        },
+        before=audit.snapshot(setting) if setting else None,
+    )
 
 
 # --- recipients ------------------------------------------------------------------------
@@ -81,17 +86,12 @@ def save_recipient(
     clash = DonationRecipient.objects.filter(name=name).exclude(pk=getattr(recipient, "pk", None))
     if clash.exists():
         raise DomainError(f"寄付先「{name}」は既に登録されています。", field="name")
-    is_new = recipient is None
-    before = None if is_new else audit.snapshot(DonationRecipient.objects.get(pk=recipient.pk))
-    recipient = recipient or DonationRecipient()
-    recipient.name, recipient.kind, recipient.address, recipient.active = name, kind, address.strip(), active
-    recipient.full_clean()
-    recipient.save()
-    audit.record(
-        actor=actor, action="create" if is_new else "update", obj=recipient, before=before,
-        after=audit.snapshot(recipient),
+    return audit.save_audited(
+        recipient or DonationRecipient(),
+        actor=actor,
+        fields={"name": name, "kind": kind, "address": address.strip(), "active": active},
+        clean=True,
     )
-    return recipient
 
 
 @transaction.atomic
@@ -102,25 +102,25 @@ def add_recipient_choice(
     if weight <= 0:
         raise DomainError(f"配分比率 {weight} は1以上の整数で入力してください。", field="weight")
     if not recipient.active:
-        raise DomainError(f"寄付先「{recipient.name}」は無効になっているため選べません。", field="recipient")
-    choice = RecipientChoice.objects.select_for_update().filter(
-        fiscal_year=fiscal_year, branch=branch, recipient=recipient
-    ).first()
-    before = audit.snapshot(choice) if choice else None
-    choice = choice or RecipientChoice(fiscal_year=fiscal_year, branch=branch, recipient=recipient)
-    choice.weight = weight
-    choice.save()
-    audit.record(
-        actor=actor, action="update" if before else "create", obj=choice, before=before, after=audit.snapshot(choice)
+        raise DomainError(
+            f"寄付先「{recipient.name}」は無効になっているため選べません。", field="recipient"
+        )
+    choice = (
+        RecipientChoice.objects.select_for_update()
+        .filter(fiscal_year=fiscal_year, branch=branch, recipient=recipient)
+        .first()
     )
-    return choice
+    return audit.save_audited(
+        choice or RecipientChoice(fiscal_year=fiscal_year, branch=branch, recipient=recipient),
+        actor=actor,
+        fields={"weight": weight},
+        before=audit.snapshot(choice) if choice else None,
+    )
 
 
 @transaction.atomic
 def remove_recipient_choice(*, actor: Any, choice: RecipientChoice) -> None:
-    before = audit.snapshot(choice)
-    audit.record(actor=actor, action="delete", obj=choice, before=before)
-    choice.delete()
+    audit.delete_audited(choice, actor=actor)
 
 
 @transaction.atomic
@@ -129,13 +129,20 @@ def copy_recipient_choices(*, actor: Any, from_year: int, to_year: int) -> int:
     Returns the number of choices created."""
     if from_year == to_year:
         raise DomainError("コピー元とコピー先の年度が同じです。", field="from_year")
-    already = set(RecipientChoice.objects.filter(fiscal_year=to_year).values_list("branch_id", flat=True))
+    already = set(
+        RecipientChoice.objects.filter(fiscal_year=to_year).values_list("branch_id", flat=True)
+    )
     source = RecipientChoice.objects.filter(fiscal_year=from_year, recipient__active=True).exclude(
         branch_id__in=already
     )
     created = RecipientChoice.objects.bulk_create(
         [
-            RecipientChoice(fiscal_year=to_year, branch_id=c.branch_id, recipient_id=c.recipient_id, weight=c.weight)
+            RecipientChoice(
+                fiscal_year=to_year,
+                branch_id=c.branch_id,
+                recipient_id=c.recipient_id,
+                weight=c.weight,
+            )
             for c in source
         ]
     )
@@ -144,7 +151,12 @@ def copy_recipient_choices(*, actor: Any, from_year: int, to_year: int) -> int:
         action="copy",
         model="programmes.RecipientChoice",
         object_repr=f"{from_year}年度 → {to_year}年度",
-        after={"created": len(created), "from_year": from_year, "to_year": to_year},
+        after={
+            "created": len(created),
+            "from_year": from_year,
+            "to_year": to_year,
+            "rows": [audit.snapshot(c) for c in created],
+        },
     )
     return len(created)
 
@@ -195,14 +207,19 @@ def check_record(
     if not given:
         if bank_improvement_yen is None:
             errors.append(
-                ("bank_improvement_yen", "借換条件（旧残高・旧金利・旧残存期間・新金利・新期間）か向上額のどちらかを入力してください。")
+                (
+                    "bank_improvement_yen",
+                    "借換条件（旧残高・旧金利・旧残存期間・新金利・新期間）か向上額のどちらかを入力してください。",
+                )
             )
             return None, errors
         return Checked(None, bank_improvement_yen), []
     if len(given) < len(values):
         for k, v in values.items():
             if v is None:
-                errors.append((k, f"{TERM_LABELS[k]}が空欄です。借換条件は5項目すべてを入力してください。"))
+                errors.append(
+                    (k, f"{TERM_LABELS[k]}が空欄です。借換条件は5項目すべてを入力してください。")
+                )
         return None, errors
     for key, message in (
         ("previous_balance", calc.check_balance(previous_balance)),
@@ -218,7 +235,9 @@ def check_record(
     old = calc.LoanTerms(previous_balance, previous_rate_millipercent, previous_months)
     new = calc.LoanTerms(previous_balance, new_rate_millipercent, new_months)
     computed = calc.improvement(old, new)
-    if bank_improvement_yen is not None and not calc.bank_figure_agrees(bank_improvement_yen, old, new):
+    if bank_improvement_yen is not None and not calc.bank_figure_agrees(
+        bank_improvement_yen, old, new
+    ):
         errors.append(
             (
                 "bank_improvement_yen",
@@ -276,7 +295,8 @@ def create_refinancing(
         raise DomainError("借換商品を入力してください。", field="product")
     if member is not None and branch is not None and member.branch_id != branch.pk:
         raise DomainError(
-            f"会員コード「{member.code}」は店番「{branch.code}」の会員ではありません。", field="member"
+            f"会員コード「{member.code}」は店番「{branch.code}」の会員ではありません。",
+            field="member",
         )
     checked, errors = check_record(
         previous_balance=previous_balance,
@@ -290,7 +310,7 @@ def create_refinancing(
         key, message = errors[0]
         raise DomainError(f"{TERM_LABELS.get(key, key)}: {message}", field=key)
     month = fiscal.month_start(month)
-    record = Refinancing.objects.create(
+    record = Refinancing(
         month=month,
         reference=f"手入力-{uuid.uuid4().hex[:12]}",
         fiscal_year=fiscal.fiscal_year_of(month),
@@ -307,14 +327,12 @@ def create_refinancing(
         is_card_loan_in_sumikitto=is_card_loan_in_sumikitto,
         **_snapshot_org(member, branch),
     )
-    audit.record(actor=actor, action="create", obj=record, after=audit.snapshot(record))
-    return record
+    return audit.save_audited(record, actor=actor, before=None)
 
 
 @transaction.atomic
 def delete_refinancing(*, actor: Any, record: Refinancing) -> None:
-    audit.record(actor=actor, action="delete", obj=record, before=audit.snapshot(record))
-    record.delete()
+    audit.delete_audited(record, actor=actor)
 
 
 # --- refinancing: a whole file -----------------------------------------------------------------
@@ -348,7 +366,9 @@ def _parse_flag(value: Any) -> bool:
         return True
     if text in FALSE_WORDS:
         return False
-    raise parsers.ParseError(f"「{parsers.display(value)}」は はい／いいえ（1／0）で入力してください。")
+    raise parsers.ParseError(
+        f"「{parsers.display(value)}」は はい／いいえ（1／0）で入力してください。"
+    )
 
 
 def _parse_lender_type(value: Any) -> str:
@@ -374,25 +394,84 @@ class FileColumn:
 
 # The columns of the `refinancings` kind (the import spec declares the same).
 COLUMNS: list[FileColumn] = [
-    FileColumn("month", "年月", "month", parsers.month, True, "実行月（2024-09、2024年9月、令和6年9月）", "2024-06"),
-    FileColumn("reference", "管理番号", "reference", parsers.code(40), False,
-               "ろうきんの管理番号。空欄なら月ごとに自動で採番します。", "R2024-000123"),
-    FileColumn("member_code", "会員コード", "member_code", parsers.code(20), False,
-               "空欄なら全体（会員不明）の実績", "K00001"),
-    FileColumn("branch_code", "店番", "branch_code", parsers.code(10), False, "会員がないときの店の実績", "007"),
-    FileColumn("product", "借換商品", "product", parsers.text(100), True, "ろうきんの商品名", "マイプラン"),
-    FileColumn("previous_lender_type", "旧借入先種別", "previous_lender_type", _parse_lender_type, False,
-               "他行・消費者金融・信販・カードローン・奨学金・その他（空欄はその他）", "消費者金融"),
-    FileColumn("previous_balance", "旧残高", "previous_balance", _parse_signed_int, False, "円", "500,000"),
-    FileColumn("previous_rate", "旧金利", "previous_rate", _parse_rate, False, "年利%（0～20）", "18.0"),
-    FileColumn("previous_months", "旧残存期間", "previous_months", _parse_signed_int, False, "か月", "36"),
+    FileColumn(
+        "month",
+        "年月",
+        "month",
+        parsers.month,
+        True,
+        "実行月（2024-09、2024年9月、令和6年9月）",
+        "2024-06",
+    ),
+    FileColumn(
+        "reference",
+        "管理番号",
+        "reference",
+        parsers.code(40),
+        False,
+        "ろうきんの管理番号。空欄なら月ごとに自動で採番します。",
+        "R2024-000123",
+    ),
+    FileColumn(
+        "member_code",
+        "会員コード",
+        "member_code",
+        parsers.code(20),
+        False,
+        "空欄なら全体（会員不明）の実績",
+        "K00001",
+    ),
+    FileColumn(
+        "branch_code",
+        "店番",
+        "branch_code",
+        parsers.code(10),
+        False,
+        "会員がないときの店の実績",
+        "007",
+    ),
+    FileColumn(
+        "product", "借換商品", "product", parsers.text(100), True, "ろうきんの商品名", "マイプラン"
+    ),
+    FileColumn(
+        "previous_lender_type",
+        "旧借入先種別",
+        "previous_lender_type",
+        _parse_lender_type,
+        False,
+        "他行・消費者金融・信販・カードローン・奨学金・その他（空欄はその他）",
+        "消費者金融",
+    ),
+    FileColumn(
+        "previous_balance", "旧残高", "previous_balance", _parse_signed_int, False, "円", "500,000"
+    ),
+    FileColumn(
+        "previous_rate", "旧金利", "previous_rate", _parse_rate, False, "年利%（0～20）", "18.0"
+    ),
+    FileColumn(
+        "previous_months", "旧残存期間", "previous_months", _parse_signed_int, False, "か月", "36"
+    ),
     FileColumn("new_rate", "新金利", "new_rate", _parse_rate, False, "年利%（0～20）", "5.0"),
     FileColumn("new_months", "新期間", "new_months", _parse_signed_int, False, "か月", "60"),
-    FileColumn("improvement_yen", "向上額", "improvement_yen", _parse_signed_int, False,
-               "ろうきんが算出した可処分所得向上額（円）。借換条件の代わりに使えます。", ""),
-    FileColumn("sumikitto_card_loan", "住きっと！500カードローン", "sumikitto_card_loan", _parse_flag, False,
-               "住きっと！500に含まれるカードローンの借換なら「はい」", "いいえ",
-               aliases=("住きっと500カードローン", "住きっとカードローン")),
+    FileColumn(
+        "improvement_yen",
+        "向上額",
+        "improvement_yen",
+        _parse_signed_int,
+        False,
+        "ろうきんが算出した可処分所得向上額（円）。借換条件の代わりに使えます。",
+        "",
+    ),
+    FileColumn(
+        "sumikitto_card_loan",
+        "住きっと！500カードローン",
+        "sumikitto_card_loan",
+        _parse_flag,
+        False,
+        "住きっと！500に含まれるカードローンの借換なら「はい」",
+        "いいえ",
+        aliases=("住きっと500カードローン", "住きっとカードローン"),
+    ),
 ]
 HEADER = {c.key: c.header for c in COLUMNS}
 # record attname → file column, for messages
@@ -437,12 +516,19 @@ class RowChecker:
     def __init__(self) -> None:
         self.members = {
             code: (pk, branch_id, block_id)
-            for code, pk, branch_id, block_id in Member.objects.values_list("code", "pk", "branch_id", "branch__block_id")
+            for code, pk, branch_id, block_id in Member.objects.values_list(
+                "code", "pk", "branch_id", "branch__block_id"
+            )
         }
-        self.branches = {code: (pk, block_id) for code, pk, block_id in Branch.objects.values_list("code", "pk", "block_id")}
+        self.branches = {
+            code: (pk, block_id)
+            for code, pk, block_id in Branch.objects.values_list("code", "pk", "block_id")
+        }
         self._auto: Counter = Counter()
 
-    def check(self, values: Mapping[str, Any]) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
+    def check(
+        self, values: Mapping[str, Any]
+    ) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
         problems: list[tuple[str, str]] = []
         month = values.get("month")
         member_code, branch_code = values.get("member_code"), values.get("branch_code")
@@ -453,7 +539,12 @@ class RowChecker:
         if branch_code and branch is None:
             problems.append(("branch_code", f"店番「{branch_code}」は登録されていません。"))
         if member is not None and branch is not None and member[1] != branch[0]:
-            problems.append(("branch_code", f"会員コード「{member_code}」は店番「{branch_code}」の会員ではありません。"))
+            problems.append(
+                (
+                    "branch_code",
+                    f"会員コード「{member_code}」は店番「{branch_code}」の会員ではありません。",
+                )
+            )
         checked, errors = check_record(
             previous_balance=values.get("previous_balance"),
             previous_rate_millipercent=values.get("previous_rate"),
@@ -516,7 +607,9 @@ class RefinancingRowsRejected(DomainError):
         self.problems = problems
         head = "\n".join(str(p) for p in problems[:100])
         more = f"\n（ほか {len(problems) - 100}件）" if len(problems) > 100 else ""
-        super().__init__(f"借換実績ファイルに {len(problems)}件の誤りがあります。\n{head}{more}", field="file")
+        super().__init__(
+            f"借換実績ファイルに {len(problems)}件の誤りがあります。\n{head}{more}", field="file"
+        )
 
 
 @dataclass
@@ -531,7 +624,9 @@ class LoadResult:
         return f"追加 {self.added}行・変更 {self.changed}行・削除 {self.removed}行・変更なし {self.unchanged}行"
 
 
-def parse_rows(rows: Iterable[tuple[int, Mapping[str, Any]]]) -> tuple[list[dict[str, Any]], list[RowProblem]]:
+def parse_rows(
+    rows: Iterable[tuple[int, Mapping[str, Any]]],
+) -> tuple[list[dict[str, Any]], list[RowProblem]]:
     """File rows ((line, {column key: raw value})) → record values (with `source_row`), or problems.
 
     Raw values are parsed with the import engine's parsers (the same ones the
@@ -548,17 +643,23 @@ def parse_rows(rows: Iterable[tuple[int, Mapping[str, Any]]]) -> tuple[list[dict
             if parsers.is_blank(cell):
                 values[col.key] = None
                 if col.required:
-                    row_problems.append(RowProblem(line, col.header, "", f"{col.header}を入力してください。"))
+                    row_problems.append(
+                        RowProblem(line, col.header, "", f"{col.header}を入力してください。")
+                    )
                 continue
             try:
                 values[col.key] = col.parser(cell)
             except parsers.ParseError as exc:
                 values[col.key] = None
-                row_problems.append(RowProblem(line, col.header, parsers.display(cell), exc.message))
+                row_problems.append(
+                    RowProblem(line, col.header, parsers.display(cell), exc.message)
+                )
         if not row_problems:
             record, errors = checker.check(values)
             for key, message in errors:
-                row_problems.append(RowProblem(line, HEADER[key], parsers.display(raw.get(key)), message))
+                row_problems.append(
+                    RowProblem(line, HEADER[key], parsers.display(raw.get(key)), message)
+                )
             if record is not None:
                 records.append({**record, "source_row": line})
         problems.extend(row_problems)
@@ -589,14 +690,20 @@ def load_refinancings(
         raise RefinancingRowsRejected(problems)
     keys = [(r["month"], r["reference"]) for r in records]
     duplicates = [
-        RowProblem(r["source_row"], HEADER["reference"], r["reference"], f"年月・管理番号の組合せが 行 {first} と重複しています。")
+        RowProblem(
+            r["source_row"],
+            HEADER["reference"],
+            r["reference"],
+            f"年月・管理番号の組合せが 行 {first} と重複しています。",
+        )
         for r, first in _duplicates(records)
     ]
     if duplicates:
         raise RefinancingRowsRejected(duplicates)
     months = sorted({m for m, _ in keys})
     existing = {
-        (r.month, r.reference): r for r in Refinancing.objects.select_for_update().filter(month__in=months)
+        (r.month, r.reference): r
+        for r in Refinancing.objects.select_for_update().filter(month__in=months)
     }
     result = LoadResult(months=months)
     to_create, to_update = [], []
@@ -618,15 +725,22 @@ def load_refinancings(
         return result
     Refinancing.objects.filter(pk__in=[r.pk for r in existing.values()]).delete()
     Refinancing.objects.bulk_create(to_create, batch_size=5000)
-    Refinancing.objects.bulk_update(to_update, [*RECORD_FIELDS, "source_row", "import_batch"], batch_size=2000)
+    Refinancing.objects.bulk_update(
+        to_update, [*RECORD_FIELDS, "source_row", "import_batch"], batch_size=2000
+    )
     audit.record(
         actor=actor,
         action="import",
         model="programmes.Refinancing",
         object_pk=getattr(batch, "pk", "") or "",
         object_repr=f"借換実績 {len(records)}件（{', '.join(f'{m:%Y-%m}' for m in months)}）",
-        after={"added": result.added, "changed": result.changed, "removed": result.removed,
-               "unchanged": result.unchanged, "months": [m.isoformat() for m in months]},
+        after={
+            "added": result.added,
+            "changed": result.changed,
+            "removed": result.removed,
+            "unchanged": result.unchanged,
+            "months": [m.isoformat() for m in months],
+        },
     )
     return result
 

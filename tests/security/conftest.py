@@ -1,7 +1,8 @@
 """Fixtures of the security tests: a private media root, one object of every
 scoped kind on each side (branch 101 / member A0001 = "a", branch 201 /
 member B0001 = "b"), and a database fingerprint to prove that a rejected file
-wrote nothing."""
+wrote nothing: a per-table row hash (`db_fingerprint`) and a full text dump
+compared byte for byte (`dump` / `assert_dump_unchanged`)."""
 
 from __future__ import annotations
 
@@ -63,6 +64,74 @@ def db_fingerprint() -> dict[str, tuple[int, str]]:
 
 def diff_fingerprints(before: dict, after: dict) -> list[str]:
     return sorted(t for t in set(before) | set(after) if before.get(t) != after.get(t))
+
+
+# What `dump()` leaves out, and why. Only django_session: the web upload
+# tests post through a logged-in test client, and Django rewrites the
+# session row on a request (messages, session expiry refresh), which is
+# bookkeeping of the request, not domain data. Lockout counters
+# (accounts.LoginFailure) and job rows (django_tasks_db) are NOT excluded: a
+# rejected file must not touch them either.
+DUMP_EXCLUDE = ("sessions",)
+_SQL_EXCLUDE = tuple(f'INSERT INTO "{t}" ' for t in VOLATILE_TABLES)
+
+
+@dataclass(frozen=True)
+class Dump:
+    """The database as text: Django's `dumpdata` of every app (JSON,
+    ordered by primary key) and, on SQLite, the connection's SQL dump
+    (`iterdump()`: schema, every row, and sqlite_sequence, so even a
+    consumed AUTOINCREMENT id shows)."""
+
+    data: str
+    sql: str | None
+
+
+def dump() -> Dump:
+    from django.core.management import call_command
+
+    buf = io.StringIO()
+    call_command("dumpdata", format="json", indent=1, exclude=list(DUMP_EXCLUDE), stdout=buf)
+    sql = None
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        sql = "\n".join(
+            line for line in connection.connection.iterdump() if not line.startswith(_SQL_EXCLUDE)
+        )
+    return Dump(buf.getvalue(), sql)
+
+
+def _first_difference(name: str, before: str, after: str, context: int = 3, limit: int = 40) -> str:
+    import difflib
+
+    lines = list(
+        difflib.unified_diff(
+            before.splitlines(),
+            after.splitlines(),
+            fromfile=f"{name} before",
+            tofile=f"{name} after",
+            n=context,
+            lineterm="",
+        )
+    )
+    shown = "\n".join(lines[:limit])
+    more = f"\n... ({len(lines) - limit} more diff lines)" if len(lines) > limit else ""
+    return shown + more
+
+
+def assert_dump_unchanged(before: Dump, note: str = "") -> Dump:
+    """Byte-for-byte comparison of two dumps; on failure a unified diff of
+    the first differing lines. Returns the new dump (equal to `before`)."""
+    after = dump()
+    problems = []
+    if before.data != after.data:
+        problems.append(_first_difference("dumpdata", before.data, after.data))
+    if before.sql != after.sql:
+        problems.append(_first_difference("iterdump", before.sql or "", after.sql or ""))
+    if problems:
+        head = "the database changed after a rejected file" + (f" ({note})" if note else "")
+        pytest.fail(head + ":\n" + "\n\n".join(problems), pytrace=False)
+    return after
 
 
 @dataclass

@@ -145,6 +145,9 @@ def test_a_number_too_large_for_the_database_is_a_field_error_not_a_500(client_f
     """PostgreSQL refuses integers beyond its column range (SQLite does not):
     forms bound them, so the user gets a message next to the field."""
     client = client_for("secretariat")
-    response = client.post(reverse("activities:theme_create"), {"name": "巨大な表示順", "sort_order": str(10**20), "active": "on"})
+    response = client.post(
+        reverse("activities:theme_create"),
+        {"name": "巨大な表示順", "sort_order": str(10**20), "active": "on"},
+    )
     assert response.status_code == 200
     assert "この値は 1000000 以下でなければなりません。" in response.content.decode()
