@@ -27,6 +27,7 @@ from suishin.core.errors import DomainError
 from suishin.core.exports import content_disposition, export_response
 from suishin.core.jpformat import datetime_hour_ja
 from suishin.core.viewmixins import domain_error_to_form, perm_required
+from suishin.kpis.periods import working_fiscal_year
 from suishin.meetings import document, ics, outline, queries, services
 from suishin.meetings.forms import (
     BlockSessionForm,
@@ -50,10 +51,13 @@ from suishin.meetings.services import Saved
 
 
 def _fiscal_year(request) -> int:
+    """The year asked for, else the council's working year (that of its latest
+    results: suishin.kpis.periods), not the calendar's."""
     try:
-        return int(request.GET.get("fy", ""))
+        fy = int(request.GET.get("fy", ""))
     except ValueError:
-        return fiscal.current_fiscal_year()
+        return working_fiscal_year()
+    return fy if 2000 <= fy <= 2100 else working_fiscal_year()
 
 
 def _warn(request, saved: Saved) -> Any:
@@ -393,7 +397,7 @@ def session_edit(request, pk: int | None = None):
         initial=initial,
         save=lambda form, d: services.save_block_session(actor=request.user, session=session, **d),
         noun="ブロック別研修会",
-        back_url=_year_url(session.fiscal_year if session else fiscal.current_fiscal_year()),
+        back_url=_year_url(session.fiscal_year if session else working_fiscal_year()),
         next_url=lambda s: _year_url(s.fiscal_year),
     )
 
@@ -433,7 +437,7 @@ def entry_edit(request, pk: int | None = None):
             actor=request.user, entry=entry, **form.service_kwargs()
         ),
         noun="日程",
-        back_url=_year_url(entry.fiscal_year if entry else fiscal.current_fiscal_year()),
+        back_url=_year_url(entry.fiscal_year if entry else working_fiscal_year()),
         next_url=lambda e: _year_url(e.fiscal_year),
     )
 

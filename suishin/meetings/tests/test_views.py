@@ -305,3 +305,15 @@ def test_a_new_policy_defaults_to_the_next_half_at_fiscal_year_edges(today, expe
 
     with time_machine.travel(dt.datetime.fromisoformat(f"{today}T12:00:00+09:00"), tick=False):
         assert PolicyCopyForm.next_half() == expected
+
+
+def test_the_page_opens_on_the_year_of_the_latest_results(client_for, seeded, org):
+    """In November the bank's figures run to September: the meetings page opens on
+    that fiscal year (the one the half-year meeting is about), not the calendar's."""
+    from suishin.kpis import factories as kf
+
+    kf.result(kf.item("X", fiscal_year=2024), "2024-09", member=org.member_a, count=1)
+    c = client_for("secretariat")
+    assert c.get(reverse("meetings:index")).context["fy"] == 2024
+    assert c.get(reverse("meetings:index") + "?fy=2025").context["fy"] == 2025
+    assert c.get(reverse("meetings:index") + "?fy=99999").context["fy"] == 2024
