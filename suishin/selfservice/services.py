@@ -79,6 +79,11 @@ def eligible_items(fiscal_year: int) -> list[Item]:
     )
 
 
+# The bound of every target field (kpis.forms, the importers): far above any real
+# figure, well inside the database's 64-bit integer.
+MAX_TARGET = 10**15
+
+
 def parse_value(raw: Any, item: Item) -> int | None:
     """'' → None; '1,200' → 1200; anything else that is not a non-negative integer → DomainError."""
     text = str(raw if raw is not None else "").strip().replace(",", "").replace("，", "")
@@ -95,6 +100,11 @@ def parse_value(raw: Any, item: Item) -> int | None:
     if value < 0:
         raise DomainError(
             f"「{item.name}」の{label}は0以上で入力してください（入力値 {value:,}）。",
+            field=f"item_{item.pk}",
+        )
+    if value > MAX_TARGET:
+        raise DomainError(
+            f"「{item.name}」の{label}は{MAX_TARGET:,}以下で入力してください（入力値 {value:,}）。",
             field=f"item_{item.pk}",
         )
     return value

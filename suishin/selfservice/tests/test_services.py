@@ -66,6 +66,21 @@ def test_it_rejects_a_negative_self_target_naming_the_item(users, org, catalog):
             values={catalog["loan"].pk: "-3"},
         )
     assert e.value.message == "「住宅ローン」の目標件数は0以上で入力してください（入力値 -3）。"
+
+
+def test_it_rejects_a_self_target_beyond_the_bound(users, org, catalog):
+    """Found by the form fuzzer: 10^19 reached the database (OverflowError, a 500)."""
+    with pytest.raises(DomainError) as e:
+        services.save_self_targets(
+            actor=users["member"],
+            member=org.member_a,
+            fiscal_year=2024,
+            values={catalog["loan"].pk: str(10**19)},
+        )
+    assert e.value.message == (
+        "「住宅ローン」の目標件数は1,000,000,000,000,000以下で入力してください（入力値 10,000,000,000,000,000,000）。"
+    )
+    assert not Target.objects.exists()
     assert e.value.field == f"item_{catalog['loan'].pk}"
 
 
