@@ -34,8 +34,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SQLITE_PATH = Path("/tmp/suishin_bench_report.sqlite3")
-PG_NAME = "suishin_bench_report"
+SQLITE_PATH = Path(os.environ.get("SUISHIN_BENCH_SQLITE", "/tmp/suishin_bench_report.sqlite3"))
+PG_NAME = os.environ.get("SUISHIN_BENCH_PG", "suishin_bench_report")
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 
 
@@ -49,7 +49,9 @@ def configure(db: str, *, fresh: bool) -> None:
         import psycopg
 
         with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_NAME]).fetchone()
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [PG_NAME]
+            ).fetchone()
             if exists and fresh:
                 conn.execute(f'DROP DATABASE "{PG_NAME}"')
                 exists = None
@@ -64,7 +66,14 @@ def configure(db: str, *, fresh: bool) -> None:
 
 
 def build(
-    *, members: int, items: int, years: int, per_month: int, council_level_targets: bool = True, seed: int = 2024
+    *,
+    members: int,
+    items: int,
+    years: int,
+    per_month: int,
+    council_level_targets: bool = True,
+    seed: int = 2024,
+    branches: int = 100,
 ) -> dict:
     import datetime as dt
 
@@ -81,19 +90,33 @@ def build(
     first_fy = last_fy - years + 1
     with transaction.atomic():
         blocks = Block.objects.bulk_create(Block(name=f"B{i}", sort_order=i) for i in range(6))
+        n_branches = branches
         branches = Branch.objects.bulk_create(
-            Branch(code=f"{i:03d}", name=f"店{i}", block=blocks[i % 6]) for i in range(100)
+            Branch(code=f"{i:03d}", name=f"店{i}", block=blocks[i % 6]) for i in range(n_branches)
         )
         Member.objects.bulk_create(
-            (Member(code=f"M{i:06d}", name=f"会員{i}", branch=branches[i % 100]) for i in range(members)), batch_size=5000
+            (
+                Member(code=f"M{i:06d}", name=f"会員{i}", branch=branches[i % n_branches])
+                for i in range(members)
+            ),
+            batch_size=5000,
         )
-        member_rows = list(Member.objects.values_list("pk", "code", "branch_id", "branch__block_id"))
+        member_rows = list(
+            Member.objects.values_list("pk", "code", "branch_id", "branch__block_id")
+        )
 
         catalog: dict[int, list[Item]] = {}
         n_totals = max(1, items // 10)
         for fy in range(first_fy, last_fy + 1):
             totals = Item.objects.bulk_create(
-                Item(fiscal_year=fy, code=f"T{t:02d}", name=f"合計{t}", group=f"区分{t}", sort_order=t * 10 + 9) for t in range(n_totals)
+                Item(
+                    fiscal_year=fy,
+                    code=f"T{t:02d}",
+                    name=f"合計{t}",
+                    group=f"区分{t}",
+                    sort_order=t * 10 + 9,
+                )
+                for t in range(n_totals)
             )
             leaves = []
             for n in range(items - n_totals):
@@ -104,11 +127,23 @@ def build(
                 elif n % 30 == 2:
                     how = Aggregation.SNAPSHOT
                 elif n % 45 == 3:
-                    how, extra = Aggregation.CUMULATIVE, {"cumulative_since": dt.date(first_fy, 10, 1)}
+                    how, extra = (
+                        Aggregation.CUMULATIVE,
+                        {"cumulative_since": dt.date(first_fy, 10, 1)},
+                    )
                 parent = totals[n % n_totals] if n < 4 * n_totals else None
                 leaves.append(
-                    Item(fiscal_year=fy, code=f"I{n:03d}", name=f"項目{n}", group=f"区分{n % n_totals}",
-                         aggregation=how, parent=parent, sort_order=(n % n_totals) * 10 + n % 9, donation_rate=n % 3 or None, **extra)
+                    Item(
+                        fiscal_year=fy,
+                        code=f"I{n:03d}",
+                        name=f"項目{n}",
+                        group=f"区分{n % n_totals}",
+                        aggregation=how,
+                        parent=parent,
+                        sort_order=(n % n_totals) * 10 + n % 9,
+                        donation_rate=n % 3 or None,
+                        **extra,
+                    )
                 )
             catalog[fy] = totals + Item.objects.bulk_create(leaves)
 
@@ -118,8 +153,14 @@ def build(
     targeted = [i for i in catalog[last_fy] if i.code < "I040" and i.code.startswith("I")]
     if council_level_targets:
         Target.objects.bulk_create(
-            Target(fiscal_year=last_fy, item=item, level="council", scope_key="council",
-                   kind="allocated", target_count=25 * len(member_rows))
+            Target(
+                fiscal_year=last_fy,
+                item=item,
+                level="council",
+                scope_key="council",
+                kind="allocated",
+                target_count=25 * len(member_rows),
+            )
             for item in targeted
         )
     saved = _drop_secondary_indexes(Target._meta.db_table)
@@ -128,13 +169,34 @@ def build(
         for item in targeted
         for pk, code, br, bl in member_rows
     )
-    target_columns = ["fiscal_year", "item_id", "level", "scope_key", "member_id", "branch_id", "block_id", "kind", "target_count"]
+    target_columns = [
+        "fiscal_year",
+        "item_id",
+        "level",
+        "scope_key",
+        "member_id",
+        "branch_id",
+        "block_id",
+        "kind",
+        "target_count",
+    ]
     _insert(Target, target_columns, target_rows)
     with connection.cursor() as cursor:
         for sql in saved:
             cursor.execute(sql)
 
-    columns = ["month", "fiscal_year", "item_id", "level", "scope_key", "member_id", "branch_id", "block_id", "count", "amount"]
+    columns = [
+        "month",
+        "fiscal_year",
+        "item_id",
+        "level",
+        "scope_key",
+        "member_id",
+        "branch_id",
+        "block_id",
+        "count",
+        "amount",
+    ]
 
     def rows():
         for fy in range(first_fy, last_fy + 1):
@@ -142,7 +204,18 @@ def build(
             for month in fiscal.fiscal_year_period(fy).months():
                 for pk, code, br, bl in member_rows:
                     for item_id in rng.sample(leaf_ids, per_month):
-                        yield (month, fy, item_id, "member", f"member:{code}", pk, br, bl, rng.randint(0, 9), rng.randint(0, 9) * 10000)
+                        yield (
+                            month,
+                            fy,
+                            item_id,
+                            "member",
+                            f"member:{code}",
+                            pk,
+                            br,
+                            bl,
+                            rng.randint(0, 9),
+                            rng.randint(0, 9) * 10000,
+                        )
 
     started = time.perf_counter()
     # Bulk-load practice: drop the secondary indexes, load, rebuild them (the
@@ -162,7 +235,11 @@ def build(
     else:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    return {"results": total, "load_seconds": time.perf_counter() - started, "targets": len(targeted) * len(member_rows)}
+    return {
+        "results": total,
+        "load_seconds": time.perf_counter() - started,
+        "targets": len(targeted) * len(member_rows),
+    }
 
 
 def _drop_secondary_indexes(table: str) -> list[str]:
@@ -194,9 +271,11 @@ def _insert(model, columns: list[str], rows) -> int:
     table = model._meta.db_table
     total = 0
     if connection.vendor == "postgresql":
-        with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(
-            f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-        ) as copy:
+        with (
+            transaction.atomic(),
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
                 total += 1
@@ -240,7 +319,9 @@ def measure(repeat: int) -> list[tuple[str, float, float]]:
         charts._trend_lines.cache_clear()
 
     def json_report(scope=None):
-        return renderers.render(build_report(fiscal_year=2024, half=1, scope=scope, links=False, charts=False), "json")
+        return renderers.render(
+            build_report(fiscal_year=2024, half=1, scope=scope, links=False, charts=False), "json"
+        )
 
     def without_other_apps():
         """The same report with no section or JSON contributor of another app."""
@@ -257,8 +338,17 @@ def measure(repeat: int) -> list[tuple[str, float, float]]:
         ("figures (council)", lambda: compute_figures(fiscal_year=2024, half=1)),
         ("json report, no other app (council)", without_other_apps),
         ("json report (council)", json_report),
-        ("html report, charts memoised (council)", lambda: renderers.render(build_report(fiscal_year=2024, half=1), "html")),
-        ("html report, charts drawn (council)", lambda: (clear_charts(), renderers.render(build_report(fiscal_year=2024, half=1), "html"))),
+        (
+            "html report, charts memoised (council)",
+            lambda: renderers.render(build_report(fiscal_year=2024, half=1), "html"),
+        ),
+        (
+            "html report, charts drawn (council)",
+            lambda: (
+                clear_charts(),
+                renderers.render(build_report(fiscal_year=2024, half=1), "html"),
+            ),
+        ),
         ("json report (block)", lambda: json_report(block)),
         ("json report (member)", lambda: json_report(member)),
     ]
@@ -266,16 +356,25 @@ def measure(repeat: int) -> list[tuple[str, float, float]]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--members", type=int, default=60_000)
     parser.add_argument("--items", type=int, default=100)
+    parser.add_argument("--branches", type=int, default=100)
     parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--per-month", type=int, default=2, help="distinct items each member reports per month")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--keep", action="store_true", help="reuse the database built by an earlier run")
     parser.add_argument(
-        "--member-targets-only", action="store_true", help="no council-level targets: the council sums 60,000 members' targets"
+        "--per-month", type=int, default=2, help="distinct items each member reports per month"
+    )
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--keep", action="store_true", help="reuse the database built by an earlier run"
+    )
+    parser.add_argument(
+        "--member-targets-only",
+        action="store_true",
+        help="no council-level targets: the council sums 60,000 members' targets",
     )
     args = parser.parse_args(argv)
 
@@ -283,18 +382,30 @@ def main(argv: list[str] | None = None) -> None:
     if args.keep:
         from suishin.kpis.models import Result, Target
 
-        info = {"results": Result.objects.count(), "load_seconds": 0.0, "targets": Target.objects.filter(level="member").count()}
+        info = {
+            "results": Result.objects.count(),
+            "load_seconds": 0.0,
+            "targets": Target.objects.filter(level="member").count(),
+        }
     else:
         info = build(
-            members=args.members, items=args.items, years=args.years, per_month=args.per_month,
+            members=args.members,
+            items=args.items,
+            years=args.years,
+            per_month=args.per_month,
             council_level_targets=not args.member_targets_only,
+            branches=args.branches,
         )
     from django.db import connection
 
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
     if not args.keep:
-        print(f"data: {args.members:,} members, {args.items} items × {args.years} years, {args.per_month} items/member/month")
-    print(f"      {info['results']:,} results, {info['targets']:,} member targets, loaded in {info['load_seconds']:.0f}s")
+        print(
+            f"data: {args.members:,} members, {args.items} items × {args.years} years, {args.per_month} items/member/month"
+        )
+    print(
+        f"      {info['results']:,} results, {info['targets']:,} member targets, loaded in {info['load_seconds']:.0f}s"
+    )
     for label, median, best in measure(args.repeat):
         print(f"{label:<36} median {median:6.3f}s   best {best:6.3f}s")
 

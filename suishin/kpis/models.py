@@ -35,7 +35,12 @@ class Item(models.Model):
     cumulative_since = models.DateField("累計起算日", null=True, blank=True)
     donation_rate = models.PositiveIntegerField("寄付単価（円）", null=True, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name="合計先", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="合計先",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     sort_order = models.PositiveIntegerField("表示順", default=0)
     description = models.TextField("説明", blank=True)
@@ -49,7 +54,9 @@ class Item(models.Model):
         verbose_name_plural = "推進項目"
         ordering = ["fiscal_year", "sort_order", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["fiscal_year", "code"], name="item_code_unique_per_year"),
+            models.UniqueConstraint(
+                fields=["fiscal_year", "code"], name="item_code_unique_per_year"
+            ),
             models.CheckConstraint(
                 name="item_cumulative_has_start",
                 condition=~Q(aggregation="cumulative") | Q(cumulative_since__isnull=False),
@@ -83,7 +90,9 @@ class Target(models.Model):
     """An annual target for one item and scope, allocated (配分) or self-set (自主)."""
 
     fiscal_year = models.PositiveIntegerField("年度", db_index=True)
-    item = models.ForeignKey(Item, verbose_name="推進項目", on_delete=models.CASCADE, related_name="targets")
+    item = models.ForeignKey(
+        Item, verbose_name="推進項目", on_delete=models.CASCADE, related_name="targets"
+    )
     level = models.CharField("対象の種類", max_length=10, choices=ScopeLevel.choices)
     scope_key = models.CharField("対象キー", max_length=80)
     block = models.ForeignKey(
@@ -93,13 +102,23 @@ class Target(models.Model):
         "organisations.Branch", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     member = models.ForeignKey(
-        "organisations.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="targets"
+        "organisations.Member",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targets",
     )
-    kind = models.CharField("種別", max_length=10, choices=TargetKind.choices, default=TargetKind.ALLOCATED)
+    kind = models.CharField(
+        "種別", max_length=10, choices=TargetKind.choices, default=TargetKind.ALLOCATED
+    )
     target_count = models.BigIntegerField("目標件数", null=True, blank=True)
     target_amount = models.BigIntegerField("目標金額", null=True, blank=True)
     import_batch = models.ForeignKey(
-        "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="targets"
+        "imports.ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="targets",
     )
     source_row = models.PositiveIntegerField("取込行", null=True, blank=True)
 
@@ -120,9 +139,19 @@ class Target(models.Model):
             # The roll-up (kpis.queries.TargetTree) first reads the few rows above
             # member level (a partial index: planners cannot tell 1 council row
             # from 60,000 member rows by averages), then member rows per item.
-            models.Index(fields=["item", "kind"], condition=~Q(level="member"), name="target_upper_levels"),
             models.Index(
-                fields=["item", "kind", "level", "block", "branch", "target_count", "target_amount"],
+                fields=["item", "kind"], condition=~Q(level="member"), name="target_upper_levels"
+            ),
+            models.Index(
+                fields=[
+                    "item",
+                    "kind",
+                    "level",
+                    "block",
+                    "branch",
+                    "target_count",
+                    "target_amount",
+                ],
                 name="target_rollup_cover",
             ),
         ]
@@ -147,22 +176,40 @@ class Result(models.Model):
 
     month = models.DateField("年月", db_index=True)  # first day of the month
     fiscal_year = models.PositiveIntegerField("年度")
-    item = models.ForeignKey(Item, verbose_name="推進項目", on_delete=models.PROTECT, related_name="results")
+    item = models.ForeignKey(
+        Item, verbose_name="推進項目", on_delete=models.PROTECT, related_name="results"
+    )
     level = models.CharField("集計単位", max_length=10, choices=ScopeLevel.choices)
     scope_key = models.CharField("対象キー", max_length=80)
     member = models.ForeignKey(
-        "organisations.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="results"
+        "organisations.Member",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="results",
     )
     branch = models.ForeignKey(
-        "organisations.Branch", null=True, blank=True, on_delete=models.PROTECT, related_name="results"
+        "organisations.Branch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="results",
     )
     block = models.ForeignKey(
-        "organisations.Block", null=True, blank=True, on_delete=models.PROTECT, related_name="results"
+        "organisations.Block",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="results",
     )
     count = models.BigIntegerField("件数", default=0)
     amount = models.BigIntegerField("金額", default=0)
     import_batch = models.ForeignKey(
-        "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="results"
+        "imports.ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="results",
     )
     source_row = models.PositiveIntegerField("取込行", null=True, blank=True)
 
@@ -172,19 +219,32 @@ class Result(models.Model):
         verbose_name = "実績"
         verbose_name_plural = "実績"
         constraints = [
-            models.UniqueConstraint(fields=["item", "month", "scope_key"], name="result_unique_per_item_month_scope"),
+            models.UniqueConstraint(
+                fields=["item", "month", "scope_key"], name="result_unique_per_item_month_scope"
+            ),
             models.CheckConstraint(name="result_month_is_first_day", condition=Q(month__day=1)),
         ]
         indexes = [
             models.Index(fields=["fiscal_year", "item"], name="result_fy_item"),
-            models.Index(fields=["block", "month"], name="result_block_month"),
-            models.Index(fields=["branch", "month"], name="result_branch_month"),
+            # A block's or a branch's figures: the engine's grouped queries for
+            # that scope read only the index (PostgreSQL's EXPLAIN showed a
+            # BitmapAnd with the item index and heap rechecks for the branch's
+            # cumulative figures over ten years: bench/RESULTS.md).
+            models.Index(
+                fields=["block", "month", "item", "count", "amount", "member"],
+                name="result_block_cover",
+            ),
+            models.Index(
+                fields=["branch", "month", "item", "count", "amount", "member"],
+                name="result_branch_cover",
+            ),
             models.Index(fields=["member", "month"], name="result_member_month"),
             # Covering index of the figures engine (kpis.queries): per item and
             # month range, every column the aggregation and the scope filters
             # read, so the database never visits the table rows.
             models.Index(
-                fields=["item", "month", "count", "amount", "member", "block", "branch"], name="result_figures_cover"
+                fields=["item", "month", "count", "amount", "member", "block", "branch"],
+                name="result_figures_cover",
             ),
         ]
 

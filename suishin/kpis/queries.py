@@ -194,7 +194,9 @@ class FigureSet:
 
 
 def _results(period: Period, scope_q: Q) -> Any:
-    return Result.objects.filter(scope_q, month__gte=period.first, month__lte=period.last).order_by()
+    return Result.objects.filter(
+        scope_q, month__gte=period.first, month__lte=period.last
+    ).order_by()
 
 
 def _aggregate(
@@ -243,6 +245,18 @@ def _aggregate(
     return out
 
 
+def figures_by(
+    items: Iterable[Item], period: Period, by: str
+) -> dict[tuple[int, Any], tuple[int, int]]:
+    """{(item pk, value of `by`): (count, amount)} of the imported items (no
+    `source`) in `period`, grouped by a Result column such as "branch_id", with
+    the engine's aggregation rules: at most three queries, whatever the number
+    of groups (for lists with one line per branch, instead of an engine run per
+    branch)."""
+    specs = [(i.pk, i.aggregation) for i in items if not i.source]
+    return {k: (c, a) for k, (c, a, _) in _aggregate(specs, period, Q(), by=by).items()}
+
+
 def _cumulative(
     items: Sequence[Item], through: dt.date, scope_q: Q, *, by: str | None = None
 ) -> dict[tuple[str, Any], tuple[int, int]]:
@@ -259,7 +273,9 @@ def _cumulative(
     # ranges would look simpler, but planners answer it with a full scan.
     fields = ["item_id", "month"] + ([by] if by else [])
     rows = (
-        Result.objects.filter(scope_q, item_id__in=list(code_of), month__gte=min(since.values()), month__lte=through)
+        Result.objects.filter(
+            scope_q, item_id__in=list(code_of), month__gte=min(since.values()), month__lte=through
+        )
         .order_by()
         .values(*fields)
         .annotate(c=Sum("count"), a=Sum("amount"))
@@ -320,8 +336,10 @@ class TargetTree:
         # target's own block_id / branch_id keeps out the levels above it, and
         # exclude(level=member) is literally the partial index's condition.
         inside = scope.q()
-        rows = base.filter(inside).exclude(level=ScopeLevel.MEMBER).values(
-            "item_id", "level", "block_id", "branch_id", "target_count", "target_amount"
+        rows = (
+            base.filter(inside)
+            .exclude(level=ScopeLevel.MEMBER)
+            .values("item_id", "level", "block_id", "branch_id", "target_count", "target_amount")
         )
         for row in rows:
             pair = (row["target_count"], row["target_amount"])
@@ -340,7 +358,9 @@ class TargetTree:
         below = [i for i in item_ids if i not in own]
         if below:
             rows = (
-                Target.objects.filter(inside, item_id__in=below, kind=TargetKind.ALLOCATED, level=ScopeLevel.MEMBER)
+                Target.objects.filter(
+                    inside, item_id__in=below, kind=TargetKind.ALLOCATED, level=ScopeLevel.MEMBER
+                )
                 .order_by()
                 .values("item_id", "branch_id", "block_id")
                 .annotate(c=Sum("target_count"), a=Sum("target_amount"))
@@ -365,7 +385,9 @@ class TargetTree:
 
     def council_value(self, item_id: int) -> Pair:
         blocks = set(self._branches_of) | {bl for (i, bl) in self.block if i == item_id}
-        return _pick_pair(self.council.get(item_id), (self.block_value(item_id, bl) for bl in blocks))
+        return _pick_pair(
+            self.council.get(item_id), (self.block_value(item_id, bl) for bl in blocks)
+        )
 
     def value(self, item_id: int, scope: Scope) -> Pair:
         if scope.level == ScopeLevel.MEMBER:
@@ -381,7 +403,9 @@ def _self_targets(item_ids: Sequence[int], scope: Scope) -> dict[int, Pair]:
     """Σ of 自主 targets inside the scope (the target's own columns), per item.
     自主 targets are a member's by definition (save_target refuses others)."""
     rows = (
-        Target.objects.filter(scope.q(), item_id__in=item_ids, kind=TargetKind.SELF, level=ScopeLevel.MEMBER)
+        Target.objects.filter(
+            scope.q(), item_id__in=item_ids, kind=TargetKind.SELF, level=ScopeLevel.MEMBER
+        )
         .order_by()
         .values("item_id")
         .annotate(c=Sum("target_count"), a=Sum("target_amount"), n=Count("pk"))
@@ -478,19 +502,44 @@ def compute_figures(
     """The figures of `fiscal_year`'s catalog for `half` (1 上期, 2 下期) and `scope`.
 
     `codes` limits the work to those items (and the items below them).
-    Inside `figures_memo()` a repeated call returns the same (read-only) FigureSet.
+    Inside `figures_memo()` a repeated call returns the same (read-only) FigureSet,
+    and a call with `codes` is answered from the whole catalog's figures (computed
+    once for the memo): a report computes the whole catalog anyway, so the
+    sections that ask for a few items (e.g. the donation estimate) cost nothing.
     """
     scope = scope or Scope.council()
     memo = _MEMO.get()
     if memo is None:
         return _compute_figures(fiscal_year, half, scope, codes)
-    key = (fiscal_year, int(half), scope, None if codes is None else tuple(sorted(set(codes))))
+    whole = (fiscal_year, int(half), scope, None)
+    if whole not in memo:
+        memo[whole] = _compute_figures(fiscal_year, half, scope, None)
+    if codes is None:
+        return memo[whole]
+    key = (fiscal_year, int(half), scope, tuple(sorted(set(codes))))
     if key not in memo:
-        memo[key] = _compute_figures(fiscal_year, half, scope, codes)
+        memo[key] = _subset(memo[whole], set(codes))
     return memo[key]
 
 
-def _compute_figures(fiscal_year: int, half: int, scope: Scope, codes: Iterable[str] | None) -> FigureSet:
+def _subset(figures: FigureSet, codes: set[str]) -> FigureSet:
+    """The part of a whole catalog's FigureSet that `_compute_figures(codes=…)`
+    returns: the items named and everything below them, in catalog order."""
+    keep: set[str] = set()
+    stack = [c for c in codes if figures.get(c) is not None]
+    while stack:
+        code = stack.pop()
+        if code not in keep:
+            keep.add(code)
+            stack.extend(figures[code].children)
+    items = [f for f in figures.items if f.code in keep]
+    names = {f"{f.name}：{f.warning}" for f in items if f.warning}
+    return replace(figures, items=items, warnings=[w for w in figures.warnings if w in names])
+
+
+def _compute_figures(
+    fiscal_year: int, half: int, scope: Scope, codes: Iterable[str] | None
+) -> FigureSet:
     period = fiscal.half_period(fiscal_year, half)
     fy_period = fiscal.year_to_date(fiscal_year, half)
     prev_period = fiscal.same_period_last_year(period)
@@ -501,7 +550,9 @@ def _compute_figures(fiscal_year: int, half: int, scope: Scope, codes: Iterable[
         if i.parent_id in by_id:
             children[i.parent_id].append(i.code)
     figures = {
-        i.code: _new_figures(i, by_id[i.parent_id].code if i.parent_id in by_id else None, tuple(children[i.pk]))
+        i.code: _new_figures(
+            i, by_id[i.parent_id].code if i.parent_id in by_id else None, tuple(children[i.pk])
+        )
         for i in items
     }
     result = FigureSet(fiscal_year, half, scope, period, fy_period, prev_period, warnings=[])
@@ -527,7 +578,9 @@ def _compute_figures(fiscal_year: int, half: int, scope: Scope, codes: Iterable[
         f.count, f.amount, f.as_of = half_rows.get((i.pk, None), (0, 0, None))
         f.fy_count, f.fy_amount, _ = fy_rows.get((i.pk, None), (0, 0, None))
         if i.code in prev_items:
-            f.prev_count, f.prev_amount, _ = prev_rows.get((prev_items[i.code].pk, None), (0, 0, None))
+            f.prev_count, f.prev_amount, _ = prev_rows.get(
+                (prev_items[i.code].pk, None), (0, 0, None)
+            )
         if i.aggregation == Aggregation.CUMULATIVE:
             f.cum_count, f.cum_amount = cum_rows.get((i.code, None), (0, 0))
 
@@ -597,7 +650,9 @@ class MonthPoint:
     pace: int | None  # the target × months elapsed / 12 (truncated); None without a target
 
 
-def monthly_progress(*, fiscal_year: int, half: int, code: str, scope: Scope | None = None) -> list[MonthPoint]:
+def monthly_progress(
+    *, fiscal_year: int, half: int, code: str, scope: Scope | None = None
+) -> list[MonthPoint]:
     """For the trend chart: month by month from April through the end of the
     half, the fiscal-year-to-date figure against the even pace that reaches the
     annual target in March (target × months / 12, truncated).
@@ -608,15 +663,23 @@ def monthly_progress(*, fiscal_year: int, half: int, code: str, scope: Scope | N
     """
     scope = scope or Scope.council()
     fy_period = fiscal.year_to_date(fiscal_year, half)
-    annual = compute_figures(fiscal_year=fiscal_year, half=half, scope=scope, codes=[code]).get(code)
+    annual = compute_figures(fiscal_year=fiscal_year, half=half, scope=scope, codes=[code]).get(
+        code
+    )
     if annual is None:
         return []
     measure, target = annual.measure, annual.target_value
     items = catalog(fiscal_year, [code])
     parents = {i.parent_id for i in items}
     leaves = [i for i in items if i.pk not in parents]
-    summed = [i for i in leaves if not i.source and i.aggregation in (Aggregation.SUM, Aggregation.CUMULATIVE)]
-    others = [i for i in leaves if i not in summed and not (i.source and providers.get(i.source) is None)]
+    summed = [
+        i
+        for i in leaves
+        if not i.source and i.aggregation in (Aggregation.SUM, Aggregation.CUMULATIVE)
+    ]
+    others = [
+        i for i in leaves if i not in summed and not (i.source and providers.get(i.source) is None)
+    ]
     monthly = _aggregate([(i.pk, i.aggregation) for i in summed], fy_period, scope.q(), by="month")
     per_month: dict[dt.date, int] = defaultdict(int)
     for (_, month), (c, a, _) in monthly.items():
@@ -633,13 +696,17 @@ def monthly_progress(*, fiscal_year: int, half: int, code: str, scope: Scope | N
                 fig = providers.compute(i.source, i, prefix, scope)
                 c, a = fig.count, fig.amount
             else:
-                c, a, _ = _aggregate([(i.pk, i.aggregation)], prefix, scope.q()).get((i.pk, None), (0, 0, None))
+                c, a, _ = _aggregate([(i.pk, i.aggregation)], prefix, scope.q()).get(
+                    (i.pk, None), (0, 0, None)
+                )
             value += a if measure == "amount" else c
         points.append(MonthPoint(month, value, None if target is None else target * n // 12))
     return points
 
 
-def figures_by_block(*, fiscal_year: int, half: int, codes: Iterable[str]) -> list[tuple[Any, FigureSet]]:
+def figures_by_block(
+    *, fiscal_year: int, half: int, codes: Iterable[str]
+) -> list[tuple[Any, FigureSet]]:
     """(block, the full figures of `codes` for that block) for every active
     block: one engine run per block. Exact but not cheap; the chart uses
     `block_figures`, which must agree with this (tested)."""
@@ -647,7 +714,12 @@ def figures_by_block(*, fiscal_year: int, half: int, codes: Iterable[str]) -> li
 
     codes = list(codes)
     return [
-        (block, compute_figures(fiscal_year=fiscal_year, half=half, scope=Scope.for_block(block), codes=codes))
+        (
+            block,
+            compute_figures(
+                fiscal_year=fiscal_year, half=half, scope=Scope.for_block(block), codes=codes
+            ),
+        )
         for block in Block.objects.filter(active=True).order_by("sort_order", "name")
     ]
 
@@ -702,11 +774,15 @@ def block_figures(*, fiscal_year: int, half: int, code: str) -> list[BlockFigure
 # --- providers of this app -------------------------------------------------------
 
 
-def self_target_members(item: Item, period: Period, scope: Scope, arg: str = "") -> providers.Figure:
+def self_target_members(
+    item: Item, period: Period, scope: Scope, arg: str = ""
+) -> providers.Figure:
     """Provider `kpis.self_target_members`: the number of distinct members inside
     the scope with at least one 自主 target in the item's fiscal year."""
     n = (
-        Target.objects.filter(scope.q(), kind=TargetKind.SELF, fiscal_year=item.fiscal_year, member__isnull=False)
+        Target.objects.filter(
+            scope.q(), kind=TargetKind.SELF, fiscal_year=item.fiscal_year, member__isnull=False
+        )
         .order_by()
         .values("member_id")
         .distinct()
@@ -715,7 +791,9 @@ def self_target_members(item: Item, period: Period, scope: Scope, arg: str = "")
     return providers.Figure(count=n, amount=0)
 
 
-def self_target_members_trace_url(item: Item, period: Period, scope: Scope, arg: str = "") -> str | None:
+def self_target_members_trace_url(
+    item: Item, period: Period, scope: Scope, arg: str = ""
+) -> str | None:
     from urllib.parse import urlencode
 
     from django.urls import NoReverseMatch, reverse
@@ -724,4 +802,6 @@ def self_target_members_trace_url(item: Item, period: Period, scope: Scope, arg:
         url = reverse("kpis:target_list")
     except NoReverseMatch:
         return None
-    return f"{url}?{urlencode({'fy': item.fiscal_year, 'kind': TargetKind.SELF, 'scope': scope.text})}"
+    return (
+        f"{url}?{urlencode({'fy': item.fiscal_year, 'kind': TargetKind.SELF, 'scope': scope.text})}"
+    )

@@ -54,7 +54,7 @@ def _timed(event: Event, starts_at: dt.datetime, ends_at: dt.datetime | None) ->
     return "" if ends_at else "終了時刻は未定です。"
 
 
-def meeting_event(meeting: Meeting) -> Event:
+def meeting_event(meeting: Meeting, agenda: list | None = None) -> Event:
     event = Event()
     event.add("uid", f"meeting-{meeting.pk}@{UID_DOMAIN}")
     event.add("dtstamp", _utc(meeting.updated_at))
@@ -67,7 +67,8 @@ def meeting_event(meeting: Meeting) -> Event:
     lines = [f"主催：{meeting.organiser}"]
     if meeting.phone:
         lines.append(f"電話：{meeting.phone}")
-    agenda = queries.agenda(meeting)
+    if agenda is None:
+        agenda = queries.agenda(meeting)
     if agenda:
         lines.append("議事次第：")
         for block in agenda:
@@ -127,8 +128,11 @@ def meeting_calendar(meeting: Meeting) -> bytes:
 def fiscal_year_calendar(fiscal_year: int) -> bytes:
     """Every meeting, block session and schedule entry of a fiscal year."""
     cal = _calendar(f"{fiscal_year}年度 推進会議の日程")
-    for meeting in Meeting.objects.filter(fiscal_year=fiscal_year).order_by("starts_at"):
-        cal.add_component(meeting_event(meeting))
+    meetings = list(Meeting.objects.filter(fiscal_year=fiscal_year).order_by("starts_at"))
+    sections, items = queries.agenda_parts(meetings)  # two queries for the whole year
+    for meeting in meetings:
+        agenda = queries.agenda(meeting, sections=sections[meeting.pk], items=items)
+        cal.add_component(meeting_event(meeting, agenda))
     for session in (
         BlockSession.objects.filter(fiscal_year=fiscal_year)
         .select_related("block")

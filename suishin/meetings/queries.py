@@ -67,17 +67,41 @@ class AgendaBlock:
         return spaced(self.label) if self.inline else self.label
 
 
-def agenda(meeting: Meeting) -> list[AgendaBlock]:
+def agenda_parts(
+    meetings: list[Meeting],
+) -> tuple[dict[int, list[AgendaSection]], dict[int, list[AgendaItem]]]:
+    """({meeting id: sections in order}, {section id: items in order}) of
+    several meetings in two queries (a calendar of a whole year)."""
+    by_id = {m.pk: m for m in meetings}
+    sections: dict[int, list[AgendaSection]] = defaultdict(list)
+    for section in AgendaSection.objects.filter(meeting__in=meetings).order_by("meeting_id", "order"):
+        section.meeting = by_id[section.meeting_id]  # as meeting.sections would set it
+        sections[section.meeting_id].append(section)
+    items: dict[int, list[AgendaItem]] = defaultdict(list)
+    for item in AgendaItem.objects.filter(section__meeting__in=meetings).order_by("section_id", "order"):
+        items[item.section_id].append(item)
+    return sections, items
+
+
+def agenda(
+    meeting: Meeting,
+    *,
+    sections: list[AgendaSection] | None = None,
+    items: dict[int, list[AgendaItem]] | None = None,
+) -> list[AgendaBlock]:
     """The 議事次第 of a meeting with numbers, org labels and "//" applied.
 
     "//" replaces a presenter (name + role) equal to the previous item's in the
     same section, as the seed prints it; across sections the name is repeated.
     An org label prints only when it differs from the last one printed.
+    `sections` (in order) and `items` ({section id: items in order}), when
+    given, were read for many meetings at once (`agenda_parts`).
     """
-    sections = list(meeting.sections.order_by("order"))
-    items: dict[int, list[AgendaItem]] = defaultdict(list)
-    for item in AgendaItem.objects.filter(section__meeting=meeting).order_by("section_id", "order"):
-        items[item.section_id].append(item)
+    if sections is None or items is None:
+        sections = list(meeting.sections.order_by("order"))
+        items = defaultdict(list)
+        for item in AgendaItem.objects.filter(section__meeting=meeting).order_by("section_id", "order"):
+            items[item.section_id].append(item)
     blocks: list[AgendaBlock] = []
     last_org = ""
     for section in sections:

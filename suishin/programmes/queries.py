@@ -224,6 +224,27 @@ class DonationAllocation:
         return None if self.council_yen is None else self.council_yen - self.committees_yen
 
 
+def _estimates_by_branch(fiscal_year: int, period: Period, branch_list: list) -> dict[int, int]:
+    """`donation_estimate` of every branch: the imported items' figures in one
+    grouped pass (kpis.queries.figures_by), not an engine run per branch; only
+    rated items with a figure provider are computed per branch."""
+    from suishin.kpis import providers
+    from suishin.kpis.queries import figures_by
+
+    items = rated_items(fiscal_year)
+    grouped = figures_by(items, period, "branch_id")
+    out = {}
+    for branch in branch_list:
+        yen = sum(grouped.get((i.pk, branch.pk), (0, 0))[0] * i.donation_rate for i in items if not i.source)
+        scope = Scope(
+            level=ScopeLevel.BRANCH, block_id=branch.block_id, branch_id=branch.pk, code=branch.code, label=branch.name
+        )
+        for item in (i for i in items if i.source and providers.get(i.source) is not None):
+            yen += providers.compute(item.source, item, period, scope).count * item.donation_rate
+        out[branch.pk] = yen
+    return out
+
+
 def donation_allocation(
     fiscal_year: int, period: Period | None = None, branches: Iterable | None = None
 ) -> DonationAllocation:
@@ -246,11 +267,9 @@ def donation_allocation(
     ):
         choices[choice.branch_id].append(choice)
     committees = []
+    estimates = _estimates_by_branch(fiscal_year, period, branch_list)
     for branch in branch_list:
-        scope = Scope(
-            level=ScopeLevel.BRANCH, block_id=branch.block_id, branch_id=branch.pk, code=branch.code, label=branch.name
-        )
-        generated = donation_estimate(fiscal_year, period, scope)
+        generated = estimates[branch.pk]
         committee = CommitteeAllocation(branch.pk, branch.code, branch.name, generated)
         chosen = choices.get(branch.pk, [])
         for choice, yen in zip(chosen, split_by_weight(generated, [c.weight for c in chosen]), strict=True):
