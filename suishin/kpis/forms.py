@@ -19,7 +19,7 @@ class ItemForm(forms.Form):
     unit = forms.CharField(label="単位", max_length=10, initial="件", help_text="件・回・名・会員・団体・円 など。「円」の項目は金額で達成率を計算します。")
     aggregation = forms.ChoiceField(label="集計方法", choices=Aggregation.choices, initial=Aggregation.SUM)
     cumulative_since = forms.DateField(
-        label="累計起算日", required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="集計方法が「累計」のときに入力します（例 2017-10-01）。"
+        label="累計起算日", required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="集計方法が「累計」のときに入力します（例 2017年10月1日）。"
     )
     donation_rate = forms.IntegerField(label="寄付単価（円）", required=False, min_value=0, max_value=1_000_000)
     parent = forms.ModelChoiceField(label="合計先", queryset=Item.objects.none(), required=False, empty_label="なし")

@@ -82,12 +82,17 @@ def index(request):
     donation = queries.donation_summary(fy, half, scope)
     disposable = queries.disposable_income(fy, half, scope)
     loans = queries.loan_programmes(fy, half, scope)
+    lenders = queries.improvement_by_lender(disposable.period, scope)
+    if request.GET.get("export") in ("csv", "xlsx") and request.GET.get("list") == "lenders":
+        return export_response(
+            f"旧借入先種別_{fy}年度{scope.label}", ["旧借入先種別", "件数", "可処分所得向上額（円）"],
+            ([row.label, row.count, row.yen] for row in lenders), request.GET["export"],
+        )
     if request.GET.get("export") in ("csv", "xlsx"):
         return export_response(
             f"寄付・可処分所得_{fy}年度{scope.label}", ["区分", "項目", "件数", "金額（円）", "前年同期 件数", "前年同期 金額（円）"],
             _overview_rows(donation, disposable, loans), request.GET["export"],
         )
-    lenders = queries.improvement_by_lender(disposable.period, scope)
     return render(request, "programmes/index.html", _context(
         request, form, fy, half, scope, donation=donation, disposable=disposable, loans=loans, lenders=lenders,
         as_of=queries.as_of_label(disposable.period),
@@ -218,6 +223,11 @@ def donation_list(request):
     form, fy, _half, _scope = _selection(request)
     branches = None if not is_scoped(request.user) else visible(request.user, Branch).filter(pk=request.user.branch_id)
     allocation = queries.donation_allocation(fy, branches=branches)
+    if request.GET.get("export") in ("csv", "xlsx") and request.GET.get("list") == "committees":
+        headers = ["店番", "店推進委員会", "寄付見込額（円）", "配分済み（円）", "寄付先未選定（円）"]
+        data = ([c.branch_code, c.branch_name, c.generated_yen, c.allocated_yen, c.unallocated_yen]
+                for c in allocation.committees)
+        return export_response(f"店推進委員会別寄付額_{fy}年度", headers, data, request.GET["export"])
     if request.GET.get("export") in ("csv", "xlsx"):
         headers = ["寄付先", "種別", "店番", "店推進委員会", "配分比率", "寄付額（円）"]
         data = ([r.recipient_name, r.recipient_kind, r.branch_code, r.branch_name, r.weight, r.yen]
@@ -234,6 +244,10 @@ def recipients(request):
     fy = _fy_param(request.GET.get("fy"))
     choices = RecipientChoice.objects.filter(fiscal_year=fy).select_related("branch", "recipient")
     all_recipients = DonationRecipient.objects.all()
+    if request.GET.get("export") in ("csv", "xlsx") and request.GET.get("list") == "choices":
+        data = ([c.branch.code, c.branch.name, c.recipient.name, c.weight] for c in choices)
+        return export_response(f"各店推進委員会の寄付先_{fy}年度", ["店番", "店推進委員会", "寄付先", "配分比率"],
+                               data, request.GET["export"])
     if request.GET.get("export") in ("csv", "xlsx"):
         data = ([r.name, r.get_kind_display(), r.address, "有効" if r.active else "無効"] for r in all_recipients)
         return export_response("寄付先一覧", ["寄付先名", "種別", "所在地", "状態"], data, request.GET["export"])

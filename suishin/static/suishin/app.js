@@ -11,6 +11,37 @@
     });
   });
 
+  // A table wider than the screen scrolls inside its .table-wrap: that box must be
+  // reachable with the keyboard (Tab, then the arrow keys) and named for screen readers.
+  function tableName(wrap) {
+    var table = wrap.querySelector("table");
+    var caption = table && table.caption ? table.caption.textContent.trim() : "";
+    if (caption) return caption;
+    if (table && table.getAttribute("aria-label")) return table.getAttribute("aria-label");
+    var el = wrap.previousElementSibling;
+    while (el && !/^H[1-6]$/.test(el.tagName)) el = el.previousElementSibling;
+    if (!el) {
+      var section = wrap.closest("section");
+      el = section ? section.querySelector("h1, h2, h3, h4") : null;
+    }
+    return el ? el.textContent.trim() : "表";
+  }
+  function markScrollable() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      if (scrolls && !wrap.hasAttribute("tabindex")) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", tableName(wrap) + "（横にスクロールできます）");
+        wrap.setAttribute("data-scroll-marked", "");
+      } else if (!scrolls && wrap.hasAttribute("data-scroll-marked")) {
+        ["tabindex", "role", "aria-label", "data-scroll-marked"].forEach(function (a) { wrap.removeAttribute(a); });
+      }
+    });
+  }
+  markScrollable();
+  window.addEventListener("resize", markScrollable);
+
   // Sortable tables: <th data-sort="num|text"> sorts the table's tbody rows.
   function cellValue(row, index, kind) {
     var cell = row.children[index];
