@@ -41,6 +41,7 @@ from suishin.core import fiscal
 from suishin.kpis.models import Item, Result, ScopeLevel, Target, TargetKind
 from suishin.kpis.queries import compute_figures
 from suishin.kpis.scope import Scope, visible_scope
+from suishin.reports.renderers.jsondoc import item_json
 
 router = Router(tags=["推進項目・目標・実績"])
 FIGURES = read(Perm.VIEW_FIGURES)
@@ -318,32 +319,7 @@ def summary_data(*, fiscal_year: int, half: int, scope: Scope) -> dict:
             "first": fs.period.first.strftime("%Y-%m"),
             "last": fs.period.last.strftime("%Y-%m"),
         },
-        "items": [
-            {
-                "code": f.code,
-                "name": f.name,
-                "group": f.group,
-                "unit": f.unit,
-                "aggregation": f.aggregation,
-                "parent": f.parent_code,
-                "count": f.count,
-                "amount": f.amount,
-                "fy_count": f.fy_count,
-                "fy_amount": f.fy_amount,
-                "target_count": f.target_count,
-                "target_amount": f.target_amount,
-                "self_target_count": f.self_target_count,
-                "self_target_amount": f.self_target_amount,
-                "achievement": f.achievement,
-                "prev_count": f.prev_count,
-                "prev_amount": f.prev_amount,
-                "cum_count": f.cum_count,
-                "cum_amount": f.cum_amount,
-                "as_of": f.as_of.strftime("%Y-%m") if f.as_of else None,
-                "warning": f.warning or None,
-            }
-            for f in fs.items
-        ],
+        "items": [item_json(f) for f in fs.items],
         "warnings": list(fs.warnings),
     }
 

@@ -17,12 +17,43 @@ from typing import Any
 from suishin.reports.sections import Table, json_contributors
 
 
+def item_json(f) -> dict:
+    """One item's figures as JSON: the report's JSON and the API's summary share it."""
+    return {
+        "code": f.code,
+        "name": f.name,
+        "group": f.group,
+        "unit": f.unit,
+        "aggregation": f.aggregation,
+        "parent": f.parent_code,
+        "count": f.count,
+        "amount": f.amount,
+        "fy_count": f.fy_count,
+        "fy_amount": f.fy_amount,
+        "target_count": f.target_count,
+        "target_amount": f.target_amount,
+        "self_target_count": f.self_target_count,
+        "self_target_amount": f.self_target_amount,
+        "achievement": f.achievement,
+        "prev_count": f.prev_count,
+        "prev_amount": f.prev_amount,
+        "cum_count": f.cum_count,
+        "cum_amount": f.cum_amount,
+        "as_of": f.as_of.strftime("%Y-%m") if f.as_of else None,
+        "warning": f.warning or None,
+    }
+
+
 def _table(table: Table) -> dict[str, Any]:
     return {
         "title": table.title,
         "columns": [c.label for c in table.columns],
         "rows": [
-            {"total": r.total, "values": [c.value for c in r.cells], "texts": [c.display for c in r.cells]}
+            {
+                "total": r.total,
+                "values": [c.value for c in r.cells],
+                "texts": [c.display for c in r.cells],
+            }
             for r in table.rows
         ],
         "notes": list(table.notes),
@@ -38,33 +69,11 @@ def report_json(report) -> dict[str, Any]:
         "scope_level": report.scope.level,
         "scope_label": report.scope.label,
         "title": report.title,
-        "period": {"first": fs.period.first.strftime("%Y-%m"), "last": fs.period.last.strftime("%Y-%m")},
-        "items": [
-            {
-                "code": f.code,
-                "name": f.name,
-                "group": f.group,
-                "unit": f.unit,
-                "aggregation": f.aggregation,
-                "parent": f.parent_code,
-                "count": f.count,
-                "amount": f.amount,
-                "fy_count": f.fy_count,
-                "fy_amount": f.fy_amount,
-                "target_count": f.target_count,
-                "target_amount": f.target_amount,
-                "self_target_count": f.self_target_count,
-                "self_target_amount": f.self_target_amount,
-                "achievement": f.achievement,
-                "prev_count": f.prev_count,
-                "prev_amount": f.prev_amount,
-                "cum_count": f.cum_count,
-                "cum_amount": f.cum_amount,
-                "as_of": f.as_of.strftime("%Y-%m") if f.as_of else None,
-                "warning": f.warning or None,
-            }
-            for f in fs.items
-        ],
+        "period": {
+            "first": fs.period.first.strftime("%Y-%m"),
+            "last": fs.period.last.strftime("%Y-%m"),
+        },
+        "items": [item_json(f) for f in fs.items],
         "blocks": [
             {
                 "kind": b.kind,
