@@ -21,6 +21,9 @@ class ApplyForm(forms.Form):
     sha256 = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
     file_name = forms.CharField(max_length=255, widget=forms.HiddenInput)
     sheet = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
+    # One per preview: a second click on 取り込む (or a resent form) finds the
+    # job the first one queued instead of queuing the file again.
+    nonce = forms.RegexField(regex=r"^[0-9a-f]{32}$", required=False, widget=forms.HiddenInput)
 
 
 class HistoryFilterForm(forms.Form):

@@ -12,6 +12,8 @@ figure of that row is visible to them, so a report can be traced to its file.
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -21,6 +23,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from suishin.accounts.scoping import Perm, get_visible_or_404, has_perm
+from suishin.core import jobs as core_jobs
 from suishin.core.errors import DomainError
 from suishin.core.exports import export_response
 from suishin.core.viewmixins import domain_error_to_form, perm_required
@@ -110,7 +113,12 @@ def upload(request, kind: str):
         else:
             _remember(request, kind, outcome)
             apply_form = ApplyForm(
-                initial={"sha256": outcome.sha256, "file_name": outcome.file_name, "sheet": sheet}
+                initial={
+                    "sha256": outcome.sha256,
+                    "file_name": outcome.file_name,
+                    "sheet": sheet,
+                    "nonce": uuid.uuid4().hex,
+                }
             )
             return render(
                 request,
@@ -127,6 +135,10 @@ def apply(request, kind: str):
     form = ApplyForm(request.POST)
     pending = request.session.get(PENDING_KEY, {})
     data = form.cleaned_data if form.is_valid() else {}
+    key = f"web-apply:{data['nonce']}" if data.get("nonce") else None
+    already = core_jobs.find_by_key(request.user, key) if key else None
+    if already is not None:
+        return redirect("jobs:detail", job_id=already.pk)
     entry = pending.get(data.get("sha256", ""))
     if not entry or entry["kind"] != kind or entry["file_name"] != data["file_name"]:
         messages.error(
@@ -140,6 +152,7 @@ def apply(request, kind: str):
             file_name=data["file_name"],
             actor=request.user,
             sheet=entry["sheet"] or None,
+            idempotency_key=key,
         )
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -103,6 +103,22 @@ def test_apply_imports_the_previewed_file_and_shows_the_batch(client_for, catalo
     assert batch.sha256 in body
 
 
+def test_a_second_click_on_apply_finds_the_first_job(client_for, catalog):
+    c = client_for("secretariat")
+    preview = _upload(c, "results", H + "2024-09,A0001,,SVC_MAIN,12,\r\n")
+    form = {f.name: f.value() for f in preview.context["apply_form"]}
+    assert len(form["nonce"]) == 32
+    first = c.post(reverse("imports:apply", args=["results"]), form)
+    second = c.post(reverse("imports:apply", args=["results"]), form)
+    job = Job.objects.get()
+    assert first["Location"] == second["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert ImportBatch.objects.count() == 1
+    # A new preview of the same file is a new import request.
+    again = _upload(c, "results", H + "2024-09,A0001,,SVC_MAIN,12,\r\n")
+    again_form = {f.name: f.value() for f in again.context["apply_form"]}
+    assert again_form["nonce"] != form["nonce"]
+
+
 def test_apply_refuses_a_file_this_session_did_not_preview(client_for, catalog):
     c = client_for("secretariat")
     response = c.post(
