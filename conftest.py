@@ -31,6 +31,13 @@ def _private_cache(settings):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
     }
+    from django.core.cache import cache
+
+    cache.clear()
+    # The figures cache (suishin.kpis.cache) trusts that every write is
+    # audited; test fixtures write rows directly, so it is off unless a test
+    # turns it on (suishin/kpis/tests/test_figures_cache.py).
+    settings.SUISHIN_FIGURES_CACHE = False
 
 
 @pytest.fixture(autouse=True)

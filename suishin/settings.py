@@ -224,6 +224,10 @@ else:
     raise ImproperlyConfigured(
         f"SUISHIN_CACHE_URL must be empty, file:///dir, redis://… or locmem://, got {_CACHE_URL!r}"
     )
+# Job progress and the figures cache (suishin.kpis.cache) share it: room for
+# many scopes and versions before the file cache culls (default 300 entries).
+if "redis" not in _cache["BACKEND"].lower():
+    _cache["OPTIONS"] = {"MAX_ENTRIES": 5000}
 CACHES = {"default": {**_cache, "TIMEOUT": 24 * 60 * 60}}
 
 LOGGING = {

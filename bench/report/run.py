@@ -40,6 +40,9 @@ PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 
 
 def configure(db: str, *, fresh: bool) -> None:
+    # These scripts time the engine itself: the cross-request figures cache
+    # (suishin.kpis.cache) would turn every repeat into a cache hit.
+    os.environ.setdefault("SUISHIN_FIGURES_CACHE", "0")
     if db == "sqlite":
         if fresh:
             for suffix in ("", "-wal", "-shm"):

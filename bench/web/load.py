@@ -189,6 +189,9 @@ def main(argv: list[str] | None = None) -> None:
         "PYTHONPATH": str(ROOT),
     }
     _django(env)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)  # a database built before the latest migrations
     cookies, block = make_sessions(args.users)
     PAGES["report-block"] = f"/reports/?fy=2024&half=1&scope={quote(block)}"
     gunicorn = [

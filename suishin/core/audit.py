@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from suishin.core import dataversion
 from suishin.core.models import AuditEntry
 
 
@@ -71,6 +72,14 @@ def record(
         object_repr = object_repr or str(obj)[:200]
     user = actor if getattr(actor, "is_authenticated", False) else None
     label = getattr(actor, "username", "") if user else (str(actor) if actor else "system")
+    # Every audited write changes the data version in the same transaction
+    # (caches of the figures key on it: suishin.core.dataversion). The
+    # recorded row is locked first, so a writer always takes its row locks
+    # before the version lock, also where a service records and then deletes
+    # (no deadlock between an update and a delete of one row on PostgreSQL).
+    if obj is not None and obj.pk is not None and transaction.get_connection().in_atomic_block:
+        type(obj)._base_manager.select_for_update().filter(pk=obj.pk).exists()
+    dataversion.bump()
     return AuditEntry.objects.create(
         actor=user,
         actor_label=label[:150],

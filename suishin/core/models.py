@@ -96,3 +96,19 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in FINISHED_STATUSES
+
+
+class DataVersion(models.Model):
+    """One row: the version of the business data, bumped in the same
+    transaction as every audited write (`suishin.core.dataversion`). A reader
+    sees the version that goes with the data it sees, so caches of pure
+    functions of the database (the council's figures) key on it."""
+
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "データ版"
+        verbose_name_plural = "データ版"
+
+    def __str__(self) -> str:
+        return f"データ版 {self.n}"

@@ -510,16 +510,29 @@ def compute_figures(
     scope = scope or Scope.council()
     memo = _MEMO.get()
     if memo is None:
-        return _compute_figures(fiscal_year, half, scope, codes)
+        return _cached_figures(fiscal_year, half, scope, codes)
     whole = (fiscal_year, int(half), scope, None)
     if whole not in memo:
-        memo[whole] = _compute_figures(fiscal_year, half, scope, None)
+        memo[whole] = _cached_figures(fiscal_year, half, scope, None)
     if codes is None:
         return memo[whole]
     key = (fiscal_year, int(half), scope, tuple(sorted(set(codes))))
     if key not in memo:
         memo[key] = _subset(memo[whole], set(codes))
     return memo[key]
+
+
+def _cached_figures(
+    fiscal_year: int, half: int, scope: Scope, codes: Iterable[str] | None
+) -> FigureSet:
+    """`_compute_figures` through the cross-request cache keyed by the data
+    version (`suishin.kpis.cache`): each call returns its own copy."""
+    from suishin.kpis import cache
+
+    key_codes = None if codes is None else tuple(sorted(set(codes)))
+    return cache.cached(
+        "compute_figures", _compute_figures, int(fiscal_year), int(half), scope, key_codes
+    )
 
 
 def _subset(figures: FigureSet, codes: set[str]) -> FigureSet:
@@ -653,6 +666,20 @@ class MonthPoint:
 def monthly_progress(
     *, fiscal_year: int, half: int, code: str, scope: Scope | None = None
 ) -> list[MonthPoint]:
+    """`_monthly_progress` through the cross-request cache (suishin.kpis.cache)."""
+    from suishin.kpis import cache
+
+    return cache.cached(
+        "monthly_progress",
+        _monthly_progress,
+        int(fiscal_year),
+        int(half),
+        str(code),
+        scope or Scope.council(),
+    )
+
+
+def _monthly_progress(fiscal_year: int, half: int, code: str, scope: Scope) -> list[MonthPoint]:
     """For the trend chart: month by month from April through the end of the
     half, the fiscal-year-to-date figure against the even pace that reaches the
     annual target in March (target × months / 12, truncated).
@@ -737,6 +764,13 @@ class BlockFigure:
 
 
 def block_figures(*, fiscal_year: int, half: int, code: str) -> list[BlockFigure]:
+    """`_block_figures` through the cross-request cache (suishin.kpis.cache)."""
+    from suishin.kpis import cache
+
+    return cache.cached("block_figures", _block_figures, int(fiscal_year), int(half), str(code))
+
+
+def _block_figures(fiscal_year: int, half: int, code: str) -> list[BlockFigure]:
     """For the by-block chart: the fiscal-year-to-date figure and the annual
     allocated target of one item (a total: its rows summed) for every active
     block. One query grouped by (item, block), one target tree, and provider
