@@ -47,7 +47,11 @@ def bump() -> None:
         if cursor.rowcount == 0:
             cursor.execute("INSERT INTO core_dataversion (id, n) VALUES (1, 1)")
     if connection.in_atomic_block:
-        setattr(connection, _FLAG, True)
+        # Remember *which* transaction bumped: its outermost atomic block. A
+        # rolled-back transaction never runs on_commit, so a bare flag would
+        # outlive it (and every later transaction of this connection would
+        # then skip the cache; in the test suite every test runs in one).
+        setattr(connection, _FLAG, connection.atomic_blocks[0])
         transaction.on_commit(_forget)
     else:  # autocommit: already committed
         _forget()
@@ -56,11 +60,19 @@ def bump() -> None:
 def bumped_in_open_transaction() -> bool:
     """True while this connection's current transaction holds an uncommitted bump."""
     _forget_if_transaction_ended()
-    return bool(getattr(connection, _FLAG, False))
+    owner = getattr(connection, _FLAG, None)
+    # A decorator's Atomic object is reused by every call, so after a rolled-back
+    # bump a later transaction of the same function may be taken for the one
+    # that bumped: the cache is then skipped, never wrongly used.
+    return (
+        owner is not None
+        and bool(connection.atomic_blocks)
+        and connection.atomic_blocks[0] is owner
+    )
 
 
 def _forget() -> None:
-    setattr(connection, _FLAG, False)
+    setattr(connection, _FLAG, None)
 
 
 def _forget_if_transaction_ended() -> None:

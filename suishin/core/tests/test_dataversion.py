@@ -141,3 +141,22 @@ def test_a_target_update_and_its_deletion_do_not_deadlock(org):
     t2.join(30)
     assert not errors, errors
     assert not Target.objects.filter(pk=target.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_bump_does_not_mark_the_next_transaction():
+    """Regression (CI, suite order): the mark of a rolled-back transaction's
+    bump outlived it, and every later transaction skipped the cache."""
+
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), transaction.atomic():
+        dataversion.bump()
+        assert dataversion.bumped_in_open_transaction()
+        raise Boom
+    with transaction.atomic():
+        assert not dataversion.bumped_in_open_transaction()
+        dataversion.bump()
+        assert dataversion.bumped_in_open_transaction()
+    assert not dataversion.bumped_in_open_transaction()
