@@ -80,7 +80,8 @@ def test_apply_queues_a_job_and_the_page_follows_it_to_the_end(
     job = Job.objects.get()
     assert job.status == "queued" and not Result.objects.exists()
     assert page.locator("[data-job-status]").inner_text() == "待機中"
-    assert page.get_by_role("progressbar").is_visible()
+    # Waits for the page's stylesheet (an empty bar has no height without it).
+    page.get_by_role("progressbar").wait_for(state="visible", timeout=10000)
     shot("imports-job-queued")
     # Hold the browser's polls while the worker runs in this thread (the live
     # server shares the in-memory test database connection).
