@@ -51,11 +51,6 @@ def _url(name: str, *args: Any) -> str | None:
 # --- period ------------------------------------------------------------------------
 
 
-def default_period(today: dt.date | None = None) -> tuple[int, int]:
-    """(fiscal year, half) of the latest month with results; today's when there are none."""
-    return working_period(today)
-
-
 def period_choices() -> list[tuple[int, int, str]]:
     """Every (fy, half) that has results, newest first, with its Japanese label."""
     months = Result.objects.order_by().values_list("month", flat=True).distinct()
@@ -282,7 +277,7 @@ def dashboard_context(user: Any, params: Any = None) -> dict[str, Any]:
 
     params = params or {}
     choices = period_choices()
-    fy, half = default_period()
+    fy, half = working_period()
     asked = (_parse_int(params.get("fy")), _parse_int(params.get("half")))
     if params.get("period"):  # the selector: "2024-1"
         fy_text, _, half_text = str(params["period"]).partition("-")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Max
+from django.utils import timezone
 
 from suishin.core import fiscal
 
@@ -23,7 +24,7 @@ def latest_result_month() -> dt.date | None:
 
 def working_period(today: dt.date | None = None) -> tuple[int, int]:
     """(fiscal year, half) of the latest month with results; today's when there are none."""
-    month = latest_result_month() or today or dt.date.today()
+    month = latest_result_month() or today or timezone.localdate()
     return fiscal.fiscal_year_of(month), int(fiscal.half_of(month))
 
 

@@ -12,11 +12,6 @@ from suishin.programmes.models import DonationRecipient, LenderType, RecipientKi
 HALF_CHOICES = [("1", "上期（4月～9月）"), ("2", "下期まで（年度累計）")]
 
 
-def default_fiscal_year() -> int:
-    """The fiscal year of the latest results (see suishin.kpis.periods)."""
-    return working_fiscal_year()
-
-
 class PeriodScopeForm(forms.Form):
     """年度・期・対象 of every programmes page (GET)."""
 
@@ -32,7 +27,7 @@ class PeriodScopeForm(forms.Form):
     def values(self) -> tuple[int, int, str]:
         data = self.cleaned_data if self.is_valid() else {}
         return (
-            data.get("fy") or default_fiscal_year(),
+            data.get("fy") or working_fiscal_year(),
             int(data.get("half") or 1),
             data.get("scope") or "",
         )

@@ -19,6 +19,7 @@ from suishin.core import fiscal
 from suishin.core.errors import DomainError
 from suishin.core.exports import export_response
 from suishin.core.viewmixins import domain_error_to_form, perm_required
+from suishin.kpis.periods import working_fiscal_year
 from suishin.kpis.scope import Scope, default_scope_for, visible_scope
 from suishin.organisations.models import Branch
 from suishin.programmes import queries, services
@@ -31,7 +32,6 @@ from suishin.programmes.forms import (
     RecipientForm,
     RefinancingForm,
     YearSettingForm,
-    default_fiscal_year,
 )
 from suishin.programmes.models import (
     DonationRecipient,
@@ -45,7 +45,7 @@ def _selection(request) -> tuple[PeriodScopeForm, int, int, Scope]:
     """The 年度・期・対象 of a page. Unscoped roles get a message for an unknown
     scope; scoped roles get 404 for anything outside their organisation."""
     data = request.GET.copy()
-    data.setdefault("fy", str(default_fiscal_year()))
+    data.setdefault("fy", str(working_fiscal_year()))
     data.setdefault("half", "1")
     form = PeriodScopeForm(data)  # bound, so the page shows the year and half it uses
     fy, half, text = form.values()
@@ -261,7 +261,7 @@ def recipients(request):
 
 def _fy_param(value: str | None) -> int:
     text = (value or "").strip()
-    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else default_fiscal_year()
+    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else working_fiscal_year()
 
 
 def _back_to_recipients(fy) -> str:

@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from suishin.accounts.scoping import Perm, has_perm
@@ -32,13 +31,8 @@ from suishin.reports.forms import BlockFormSet, DefinitionForm, ReportParamsForm
 from suishin.reports.trace import SPAN_LABELS, SPANS, batch_row_url, trace_rows, trace_spec
 
 
-def latest_half() -> tuple[int, int]:
-    """The half of the latest imported month, else the half of today."""
-    return working_period(timezone.localdate())
-
-
 def _params(request) -> tuple[int, int]:
-    fy, half = latest_half()
+    fy, half = working_period()
     try:
         fy = int(request.GET.get("fy") or fy)
         half = int(request.GET.get("half") or half)

@@ -10,15 +10,10 @@ from django.db.models import Count, QuerySet
 from suishin.accounts.scoping import visible
 from suishin.core import jpformat
 from suishin.kpis.models import Item
-from suishin.kpis.periods import working_fiscal_year
 from suishin.kpis.queries import compute_figures
 from suishin.organisations.models import Member
 from suishin.selfservice.models import MovementKind, MovementReport
 from suishin.selfservice.services import MONEY_UNIT, eligible_items, member_scope
-
-
-def default_fiscal_year() -> int:
-    return working_fiscal_year()
 
 
 def fiscal_years() -> list[int]:

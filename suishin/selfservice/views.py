@@ -18,6 +18,7 @@ from suishin.core import fiscal
 from suishin.core.errors import DomainError
 from suishin.core.exports import export_response
 from suishin.core.viewmixins import domain_error_to_form, perm_required
+from suishin.kpis.periods import working_fiscal_year
 from suishin.organisations.models import Member
 from suishin.selfservice import queries, services
 from suishin.selfservice.forms import MovementFilterForm, MovementForm
@@ -29,7 +30,7 @@ def _fy(request: HttpRequest) -> int:
         fy = int(request.GET.get("fy") or request.POST.get("fy") or 0)
     except ValueError:
         fy = 0
-    return fy if 2000 <= fy <= 2100 else queries.default_fiscal_year()
+    return fy if 2000 <= fy <= 2100 else working_fiscal_year()
 
 
 def _years(fy: int) -> list[int]:

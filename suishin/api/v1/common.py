@@ -7,8 +7,7 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
-from django.db.models import Max, QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet
 from ninja import Schema
 from pydantic import Field
 
@@ -120,15 +119,6 @@ def period_of(*, fiscal_year: int | None, half: int | None, month: str | None) -
     if fiscal_year is not None:
         return fiscal.fiscal_year_period(fiscal_year)
     return None
-
-
-def latest_half() -> tuple[int, int]:
-    """The half of the latest imported month, else the half of today (as the
-    summary page opens)."""
-    from suishin.kpis.models import Result
-
-    month = Result.objects.aggregate(m=Max("month"))["m"] or timezone.localdate()
-    return fiscal.fiscal_year_of(month), int(fiscal.half_of(month))
 
 
 def scope_text(level: str, scope_key: str) -> str:

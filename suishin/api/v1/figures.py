@@ -32,13 +32,13 @@ from suishin.api.v1.common import (
     PageNumber,
     PerPage,
     Text,
-    latest_half,
     paginate,
     period_of,
     scope_text,
 )
 from suishin.core import fiscal
 from suishin.kpis.models import Item, Result, ScopeLevel, Target, TargetKind
+from suishin.kpis.periods import working_period
 from suishin.kpis.queries import compute_figures
 from suishin.kpis.scope import Scope, visible_scope
 from suishin.reports.renderers.jsondoc import item_json
@@ -351,7 +351,7 @@ def summary(
     ),
     if_none_match: HeaderText | None = Header(None, alias="If-None-Match"),
 ):
-    default_fy, default_half = latest_half()
+    default_fy, default_half = working_period()
     data = summary_data(
         fiscal_year=fiscal_year or default_fy,
         half=half or default_half,

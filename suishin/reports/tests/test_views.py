@@ -191,7 +191,7 @@ def test_trace_of_the_previous_year_and_the_cumulative_span(client_for, seed_cat
 def test_without_results_the_report_opens_on_todays_half(db, today, expected):
     import time_machine
 
-    from suishin.reports.views import latest_half
+    from suishin.kpis.periods import working_period
 
     with time_machine.travel(f"{today} 12:00 +0900", tick=False):
-        assert latest_half() == expected
+        assert working_period() == expected
