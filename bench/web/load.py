@@ -13,7 +13,16 @@ each page runs ``--users`` client threads, each with its own keep-alive
 connection and session cookie, requesting the page back to back for
 ``--seconds`` seconds (after a short warm-up). Prints per page: requests,
 errors, req/s, p50/p95/max latency, and the ratio of p50 to the trivial
-view's. The client is Python (http.client) on the same 2 CPUs: it is part of
+view's.
+
+``--think S``: each user pauses a random time between 0.5·S and 1.5·S
+(seeded) after every response before its next request, as a person reading
+the page would; 0 (the default) is the closed loop, every user requesting
+back to back, which measures the server's capacity rather than a user's wait.
+
+``--cold N``: afterwards, N times per page, advance the data version (as
+every business write does: the figures and page caches then miss) and time
+one request alone: the first view after an import. The client is Python (http.client) on the same 2 CPUs: it is part of
 the load and costs about 0.2 ms of CPU per request.
 """
 
@@ -23,6 +32,7 @@ import argparse
 import http.client
 import json
 import os
+import random
 import shutil
 import signal
 import statistics
@@ -88,7 +98,9 @@ def wait_ready(port: int, timeout: float = 60) -> None:
     raise SystemExit("gunicorn did not answer /healthz")
 
 
-def hammer(port: int, path: str, cookies: list[str], seconds: float, warmup: float) -> dict:
+def hammer(
+    port: int, path: str, cookies: list[str], seconds: float, warmup: float, think: float = 0.0
+) -> dict:
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -96,7 +108,8 @@ def hammer(port: int, path: str, cookies: list[str], seconds: float, warmup: flo
     measure_from = start + warmup
     stop_at = measure_from + seconds
 
-    def user(cookie: str) -> None:
+    def user(index: int, cookie: str) -> None:
+        rng = random.Random(index)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         headers = {"Cookie": f"sessionid={cookie}", "Host": "127.0.0.1"}
         mine: list[float] = []
@@ -118,11 +131,13 @@ def hammer(port: int, path: str, cookies: list[str], seconds: float, warmup: flo
             if t0 >= measure_from and t1 <= stop_at + 60:
                 mine.append(t1 - t0)
                 bad += not ok
+            if think:
+                time.sleep(rng.uniform(0.5 * think, 1.5 * think))
         with lock:
             latencies.extend(mine)
             errors[0] += bad
 
-    threads = [threading.Thread(target=user, args=(c,)) for c in cookies]
+    threads = [threading.Thread(target=user, args=(i, c)) for i, c in enumerate(cookies)]
     for t in threads:
         t.start()
     for t in threads:
@@ -148,6 +163,20 @@ def hammer(port: int, path: str, cookies: list[str], seconds: float, warmup: flo
     }
 
 
+def cold_view(port: int, path: str, cookie: str) -> float:
+    """Milliseconds of one request right after the data version moved (a write)."""
+    from suishin.core import dataversion
+
+    dataversion.bump()  # autocommit: committed at once, as an import's commit would be
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    t0 = time.monotonic()
+    conn.request("GET", path, headers={"Cookie": f"sessionid={cookie}", "Host": "127.0.0.1"})
+    conn.getresponse().read()
+    ms = (time.monotonic() - t0) * 1000
+    conn.close()
+    return round(ms, 1)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -161,6 +190,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument(
         "--threads", type=int, default=1, help="gunicorn threads per worker (gthread when > 1)"
+    )
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="mean pause (s) of each user between requests"
+    )
+    parser.add_argument(
+        "--cold", type=int, default=0, help="also time N first views after a write, per page"
     )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--pages", default="trivial,dashboard,report,report-block")
@@ -219,6 +254,7 @@ def main(argv: list[str] | None = None) -> None:
                     "threads": args.threads,
                     "users": args.users,
                     "seconds": args.seconds,
+                    "think_s": args.think,
                     "load_average": os.getloadavg(),
                 }
             ),
@@ -226,7 +262,9 @@ def main(argv: list[str] | None = None) -> None:
         )
         figures = {}
         for name in args.pages.split(","):
-            figures[name] = hammer(args.port, PAGES[name], cookies, args.seconds, args.warmup)
+            figures[name] = hammer(
+                args.port, PAGES[name], cookies, args.seconds, args.warmup, args.think
+            )
             ref = figures.get("trivial")
             line = {"page": name, "path": PAGES[name], **figures[name]}
             if ref and name != "trivial" and ref["p50_ms"]:
@@ -235,6 +273,19 @@ def main(argv: list[str] | None = None) -> None:
                     figures[name]["req_per_s"] / ref["req_per_s"], 3
                 )
             print(json.dumps(line, ensure_ascii=False), flush=True)
+        for name in args.pages.split(",") if args.cold else ():
+            times = [cold_view(args.port, PAGES[name], cookies[0]) for _ in range(args.cold)]
+            print(
+                json.dumps(
+                    {
+                        "page": name,
+                        "cold_ms_median": round(statistics.median(times), 1),
+                        "cold_ms": times,
+                    },
+                    ensure_ascii=False,
+                ),
+                flush=True,
+            )
         print(json.dumps({"load_average": os.getloadavg()}), flush=True)
     finally:
         server.send_signal(signal.SIGTERM)

@@ -28,13 +28,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, Sum
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
 from suishin.accounts.models import Role
 from suishin.accounts.scoping import Perm, has_perm, is_scoped, visible
 from suishin.core import fiscal, jpformat
-from suishin.kpis.models import Aggregation, Result, ScopeLevel, Target, TargetKind
-from suishin.kpis.periods import latest_result_month, working_period
+from suishin.kpis.models import Aggregation, ScopeLevel, Target, TargetKind
+from suishin.kpis.periods import latest_result_month, result_halves, working_period
 from suishin.kpis.scope import Scope, default_scope_for
 from suishin.organisations.models import Block, Branch, Member
 
@@ -53,9 +54,7 @@ def _url(name: str, *args: Any) -> str | None:
 
 def period_choices() -> list[tuple[int, int, str]]:
     """Every (fy, half) that has results, newest first, with its Japanese label."""
-    months = Result.objects.order_by().values_list("month", flat=True).distinct()
-    seen = {(fiscal.fiscal_year_of(m), int(fiscal.half_of(m))) for m in months}
-    return [(fy, h, fiscal.label(fy, h)) for fy, h in sorted(seen, reverse=True)]
+    return [(fy, h, fiscal.label(fy, h)) for fy, h in result_halves()]
 
 
 def months_elapsed(fiscal_year: int, half: int, latest: dt.date | None) -> int:
@@ -270,20 +269,49 @@ def _parse_int(value: Any) -> int | None:
         return None
 
 
-def dashboard_context(user: Any, params: Any = None) -> dict[str, Any]:
-    """Everything home.html needs for `user`. `params`: the request's GET
-    (fy, half, item). Only scoped data reaches a branch or member user."""
-    from suishin.kpis.queries import block_figures, compute_figures, monthly_progress
-
-    params = params or {}
-    choices = period_choices()
-    fy, half = working_period()
+def selected_period(params: Any) -> tuple[int, int]:
+    """The period asked for (`fy`/`half`, or the selector's `period` "2024-1"), else the working period."""
     asked = (_parse_int(params.get("fy")), _parse_int(params.get("half")))
     if params.get("period"):  # the selector: "2024-1"
         fy_text, _, half_text = str(params["period"]).partition("-")
         asked = (_parse_int(fy_text), _parse_int(half_text))
     if asked[0] and asked[1] in (1, 2) and 2000 <= asked[0] <= 2100:
-        fy, half = asked
+        return asked[0], asked[1]
+    return working_period()
+
+
+def dashboard_html(user: Any, params: Any = None) -> str:
+    """The dashboard's content (core/_home.html) for `user`, from the figures
+    cache while the data is unchanged.
+
+    What the content shows is decided by the role (permissions are per role),
+    the role's scope (a branch committee's branch, a member officer's union),
+    the period and the item asked for: those are the key, never the user, so
+    one secretariat's page serves every secretariat and a branch committee's
+    never another branch's. An item code outside the catalog keys nothing new
+    (it falls back to the first item, as the page itself does)."""
+    params = params or {}
+    fy, half = selected_period(params)
+    item = params.get("item")
+    item = item if isinstance(item, str) and item.isascii() and len(item) <= 40 else None
+    scope = default_scope_for(user)
+
+    def render(*_key: Any) -> str:
+        return render_to_string("core/_home.html", dashboard_context(user, params))
+
+    from suishin.kpis.cache import cached
+
+    return cached("dashboard_html", render, str(user.role), scope, fy, half, item)
+
+
+def dashboard_context(user: Any, params: Any = None) -> dict[str, Any]:
+    """Everything core/_home.html needs for `user`. `params`: the request's GET
+    (fy, half, item). Only scoped data reaches a branch or member user."""
+    from suishin.kpis.queries import block_figures, compute_figures, monthly_progress
+
+    params = params or {}
+    choices = period_choices()
+    fy, half = selected_period(params)
     latest = latest_result_month()
     months = months_elapsed(fy, half, latest)
     scope = default_scope_for(user)

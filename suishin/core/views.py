@@ -3,19 +3,20 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from suishin.core.dashboard import dashboard_context, export_table
+from suishin.core.dashboard import dashboard_context, dashboard_html, export_table
 from suishin.core.exports import export_response
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    ctx = dashboard_context(request.user, request.GET)
     fmt = request.GET.get("export")
-    table = export_table(ctx, request.GET.get("list", "")) if fmt in ("csv", "xlsx") else None
-    if table is not None:
-        return export_response(*table, fmt)
-    return render(request, "core/home.html", ctx)
+    if fmt in ("csv", "xlsx"):
+        table = export_table(dashboard_context(request.user, request.GET), request.GET.get("list", ""))
+        if table is not None:
+            return export_response(*table, fmt)
+    return render(request, "core/home.html", {"content": mark_safe(dashboard_html(request.user, request.GET))})
 
 
 @login_not_required

@@ -26,6 +26,7 @@ from django.utils import timezone
 from suishin.core import fiscal, jpformat
 from suishin.core.errors import DomainError
 from suishin.core.fiscal import Half
+from suishin.kpis.cache import cached
 from suishin.kpis.models import ScopeLevel
 from suishin.kpis.queries import (
     FigureSet,
@@ -150,7 +151,10 @@ class _Builder:
                 warnings.append(f"集計表「{key}」が未登録のため表示できません")
             else:
                 try:
-                    data = section.build(self.fiscal_year, self.half, self.scope)
+                    # Cached on the data version like the figures (every business write
+                    # bumps it); the builder's name is in the key, as providers' are.
+                    name = f"section:{key}:{section.build.__module__}.{section.build.__qualname__}"
+                    data = cached(name, section.build, self.fiscal_year, self.half, self.scope)
                 except DomainError as exc:
                     warnings.append(f"集計表「{section.title}」を作成できません：{exc.message}")
                 except Exception:  # another app's bug must not take the whole report down

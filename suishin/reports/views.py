@@ -10,7 +10,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from suishin.accounts.scoping import Perm, has_perm
@@ -19,6 +21,7 @@ from suishin.core.errors import DomainError
 from suishin.core.exports import content_disposition, export_response
 from suishin.core.viewmixins import perm_required
 from suishin.kpis import providers
+from suishin.kpis.cache import cached
 from suishin.kpis.models import Item
 from suishin.kpis.periods import working_period
 from suishin.kpis.queries import compute_figures
@@ -56,7 +59,8 @@ def summary(request):
         if fmt != "json":
             response["Content-Disposition"] = content_disposition(renderers.filename(report, fmt))
         return response
-    report = build_report(fiscal_year=fy, half=half, scope=scope)
+    page = cached("report_page", _page, fy, half, scope)
+    report = {**page, "body": mark_safe(page["body"])}
     form = ReportParamsForm(initial={"fy": fy, "half": half, "scope": scope.text})
     query = urlencode({"fy": fy, "half": half, "scope": scope.text})
     return render(
@@ -65,6 +69,22 @@ def summary(request):
         {"report": report, "form": form, "query": query, "can_edit": has_perm(request.user, Perm.EDIT_NARRATIVE),
          "job_formats": report_jobs.JOB_FORMATS},
     )
+
+
+def _page(fiscal_year: int, half: int, scope) -> dict:
+    """The web report: its body (reports/_body.html, the same for every user
+    who may see `scope`) and what the page around it shows. Cached on the
+    data version by `summary`: a repeated view renders only the frame."""
+    report = build_report(fiscal_year=fiscal_year, half=half, scope=scope)
+    return {
+        "body": render_to_string("reports/_body.html", {"report": report}),
+        "title": report.title,
+        "scope": report.scope,
+        "fiscal_year": report.fiscal_year,
+        "half": report.half,
+        "definition_saved": report.definition_saved,
+        "copied_from": report.copied_from,
+    }
 
 
 @require_POST

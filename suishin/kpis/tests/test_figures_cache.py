@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import logging
 import threading
+import time
 
 import pytest
 from django.core.cache import cache as django_cache
@@ -395,6 +396,49 @@ def test_readers_in_other_threads_get_the_figures_of_the_version_they_see(org, u
     assert cached().get("ATM").target_count == new_target
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("fails", [False, True])
+def test_concurrent_misses_compute_once_and_a_failure_does_not_hold_the_others(
+    org, cache_on, fails
+):
+    """Eight requests miss at once: one computes, seven wait for its value (and
+    compute themselves when the first one fails instead of storing)."""
+    runs: list[int] = []
+    results: list[object] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(8)
+    lock = threading.Lock()
+
+    def slow(n):
+        with lock:
+            runs.append(n)
+            first = len(runs) == 1
+        time.sleep(0.3)
+        if fails and first:
+            raise RuntimeError("the first computation fails")
+        return ("value", n)
+
+    def request():
+        try:
+            start.wait()
+            results.append(figures_cache.cached("slow", slow, 7))
+        except RuntimeError as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=request) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [("value", 7)] * (7 if fails else 8)
+    assert len(errors) == (1 if fails else 0)
+    # Without the lock every thread computes; with it one does, and when it
+    # fails the waiters compute (once more each at most, usually one of them first).
+    assert len(runs) == 1 if not fails else 2 <= len(runs) <= 8
+
+
 # --- failures and limits ------------------------------------------------------------------
 
 
@@ -460,6 +504,27 @@ def test_the_key_changes_with_version_arguments_engine_and_providers(monkeypatch
         providers.Provider("test.other", "テスト", lambda *a: providers.Figure()),
     )
     assert k != figures_cache.make_key("compute_figures", 1, (2024, 1, Scope.council(), None))
+    monkeypatch.undo()
+    monkeypatch.setattr(figures_cache, "code_fingerprint", lambda: "another deployment")
+    assert k != figures_cache.make_key("compute_figures", 1, (2024, 1, Scope.council(), None))
+
+
+def test_the_code_fingerprint_follows_sources_and_templates_not_tests(tmp_path):
+    (tmp_path / "app" / "templates").mkdir(parents=True)
+    (tmp_path / "app" / "tests").mkdir()
+    (tmp_path / "app" / "views.py").write_text("x = 1\n")
+    (tmp_path / "app" / "templates" / "page.html").write_text("<p>{{ x }}</p>")
+    (tmp_path / "app" / "tests" / "test_views.py").write_text("def test(): pass\n")
+    first = figures_cache.source_digest(tmp_path)
+    (tmp_path / "app" / "tests" / "test_views.py").write_text("def test(): assert 1\n")
+    (tmp_path / "app" / "notes.txt").write_text("not code")
+    assert figures_cache.source_digest(tmp_path) == first
+    (tmp_path / "app" / "templates" / "page.html").write_text("<p>{{ y }}</p>")
+    second = figures_cache.source_digest(tmp_path)
+    assert second != first
+    (tmp_path / "app" / "views.py").write_text("x = 2\n")
+    assert figures_cache.source_digest(tmp_path) not in (first, second)
+    assert len(figures_cache.code_fingerprint()) == 64
 
 
 def test_a_connection_with_an_uncommitted_bump_neither_reads_nor_stores(
