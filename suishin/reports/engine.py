@@ -57,6 +57,7 @@ class RenderedBlock:
     notes: list[Paragraph] = field(default_factory=list)  # the block's own text under its tables
     chart_svg: str | None = None
     chart_alt: str = ""
+    chart_src: str | None = None  # the web page's URL of the chart (None: inline, as in print)
     warnings: list[str] = field(default_factory=list)
     key: str = ""  # the group, section key or chart kind
 

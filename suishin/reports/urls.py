@@ -11,4 +11,5 @@ urlpatterns = [
     path("build/", views.summary_job, name="summary_job"),
     path("narrative/<int:fiscal_year>/<int:half>/", views.narrative_edit, name="narrative_edit"),
     path("trace/", views.trace, name="trace"),
+    path("chart/", views.chart, name="chart"),
 ]

@@ -4,11 +4,12 @@ suishin.kpis.scope.visible_scope: another branch's or union's scope is 404."""
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -73,11 +74,19 @@ def summary(request):
 
 def _page(fiscal_year: int, half: int, scope) -> dict:
     """The web report: its body (reports/_body.html, the same for every user
-    who may see `scope`) and what the page around it shows. Cached on the
-    data version by `summary`: a repeated view renders only the frame."""
+    who may see `scope`), what the page around it shows, and its charts.
+    Cached on the data version by `summary`: a repeated view renders only the
+    frame. The charts are separate images (`chart`), so the page is not 150 KB
+    of inline SVG that a browser could never cache."""
     report = build_report(fiscal_year=fiscal_year, half=half, scope=scope)
+    charts: list[str] = []
+    for block in report.blocks:
+        if block.chart_svg:
+            block.chart_src = _chart_url(fiscal_year, half, scope, len(charts), block.chart_svg)
+            charts.append(block.chart_svg)
     return {
         "body": render_to_string("reports/_body.html", {"report": report}),
+        "charts": charts,
         "title": report.title,
         "scope": report.scope,
         "fiscal_year": report.fiscal_year,
@@ -85,6 +94,43 @@ def _page(fiscal_year: int, half: int, scope) -> dict:
         "definition_saved": report.definition_saved,
         "copied_from": report.copied_from,
     }
+
+
+def _chart_digest(svg: str) -> str:
+    return hashlib.sha256(svg.encode()).hexdigest()[:16]
+
+
+def _chart_url(fiscal_year: int, half: int, scope, n: int, svg: str) -> str:
+    query = urlencode({"fy": fiscal_year, "half": half, "scope": scope.text, "n": n, "v": _chart_digest(svg)})
+    return f"{reverse('reports:chart')}?{query}"
+
+
+@perm_required(Perm.VIEW_REPORTS)
+def chart(request):
+    """Chart `n` of the web report of a period and scope, as SVG. `v` (the
+    SVG's digest, in the page's URL) makes the URL's content fixed, so a
+    browser keeps it for a day; the ETag answers a revalidation with 304."""
+    fy, half = _params(request)
+    scope = visible_scope(request.user, request.GET.get("scope"))
+    try:
+        n = int(request.GET.get("n", ""))
+    except ValueError:
+        raise Http404("見つかりません。") from None
+    charts = cached("report_page", _page, fy, half, scope)["charts"]
+    if not 0 <= n < len(charts):
+        raise Http404("見つかりません。")
+    svg = charts[n]
+    digest = _chart_digest(svg)
+    etag = f'"{digest}"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, max-age=86400" if request.GET.get("v") == digest else "private, no-cache"
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_POST

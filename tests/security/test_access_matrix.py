@@ -169,6 +169,8 @@ CASES: list[Case] = [
     Case("reports:narrative_edit", P.EDIT_NARRATIVE, args=(2024, 1)),
     Case("reports:summary_job", P.VIEW_REPORTS, ok=405, post_only=True),
     *_exports("reports:trace", P.VIEW_REPORTS, query="item=ATM"),
+    # a chart the report does not have (chart images: suishin/reports/tests/test_chart_view.py)
+    Case("reports:chart", P.VIEW_REPORTS, query="fy=2024&half=1&n=99", ok=404),
     # programmes
     *_exports("programmes:index", P.VIEW_FIGURES),
     *_exports("programmes:loans", P.VIEW_FIGURES),
