@@ -25,9 +25,19 @@ takes its data-row locks before the version lock (tests/test_dataversion.py).
 
 from __future__ import annotations
 
+import logging
+
 from django.db import connection, transaction
+from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
 
 _FLAG = "_suishin_bumped"
+
+# Sent (robustly: a receiver's error is logged, never raised into the writer)
+# once the bump is committed: the reports app queues the warming of the
+# council's pages on it (suishin/reports/warm.py).
+changed = Signal()
 
 
 def current() -> int:
@@ -52,9 +62,16 @@ def bump() -> None:
         # outlive it (and every later transaction of this connection would
         # then skip the cache; in the test suite every test runs in one).
         setattr(connection, _FLAG, connection.atomic_blocks[0])
-        transaction.on_commit(_forget)
+        transaction.on_commit(_committed)
     else:  # autocommit: already committed
-        _forget()
+        _committed()
+
+
+def _committed() -> None:
+    _forget()
+    for receiver, result in changed.send_robust(sender=None):
+        if isinstance(result, Exception):
+            logger.warning("data version: receiver %r failed", receiver, exc_info=result)
 
 
 def bumped_in_open_transaction() -> bool:

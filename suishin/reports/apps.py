@@ -8,8 +8,11 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from suishin.accounts import scoping
-        from suishin.reports import cli, commands
+        from suishin.core import dataversion
+        from suishin.reports import cli, commands, warm
         from suishin.reports import models as m
+
+        dataversion.changed.connect(warm.schedule, dispatch_uid="suishin.reports.warm")
 
         # Definitions are council-wide text, not organisation data: scoped
         # users read them only through the report of their own scope.
