@@ -33,7 +33,8 @@ ITEMS = 50
 MONTHS = [(2023 + (3 + i) // 12, (3 + i) % 12 + 1) for i in range(24)]  # 2023-04 .. 2025-03
 
 
-def generate(workdir: Path, rows: int) -> dict[str, Path]:
+def generate(workdir: Path, rows: int, members: int = MEMBERS) -> dict[str, Path]:
+    """`members` × 50 items × 24 months rows at most (1,200,000 with the default)."""
     workdir.mkdir(parents=True, exist_ok=True)
     files = {
         k: workdir / f"{k}.csv"
@@ -58,7 +59,7 @@ def generate(workdir: Path, rows: int) -> dict[str, Path]:
         ["会員コード", "会員名", "産別", "店番", "組合員数", "年度"],
         [
             [f"K{i:05d}", f"第{i}労働組合", "自治労", f"{i % 30 + 1:03d}", 100 + i, 2024]
-            for i in range(1, MEMBERS + 1)
+            for i in range(1, members + 1)
         ],
     )
     write(
@@ -75,7 +76,7 @@ def generate(workdir: Path, rows: int) -> dict[str, Path]:
     def results(fixed: bool):
         n = 0
         for y, m in MONTHS:
-            for i in range(1, MEMBERS + 1):
+            for i in range(1, members + 1):
                 for j in range(1, ITEMS + 1):
                     if n >= rows:
                         return
@@ -144,6 +145,17 @@ else:
 result.update(step=step, file=os.path.basename(arg), seconds=round(time.monotonic() - started, 1),
               cpu_seconds=round(time.process_time() - cpu, 1),
               peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+# SQLite's own allocations (page cache, statements, sorters, RowSets), when the
+# library ctypes finds is the one the sqlite3 module uses.
+try:
+    import ctypes, ctypes.util, sqlite3
+    lib = ctypes.CDLL(ctypes.util.find_library("sqlite3"))
+    lib.sqlite3_libversion.restype = ctypes.c_char_p
+    lib.sqlite3_memory_highwater.restype = ctypes.c_int64
+    if lib.sqlite3_libversion().decode() == sqlite3.sqlite_version:
+        result["sqlite_peak_mb"] = round(lib.sqlite3_memory_highwater(0) / 2**20, 1)
+except (OSError, TypeError, AttributeError):
+    pass
 print(json.dumps(result, ensure_ascii=False))
 """
 

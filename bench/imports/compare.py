@@ -21,6 +21,17 @@ the masters loaded), each contender in its own process (peak RSS is its own):
 two file sizes: flat or not). Prints one JSON line per contender and then the
 ratios. Not a test: nothing asserts a time. SQLite only (the floor is
 sqlite3's).
+
+Memory series (is the import's memory flat in the file size?):
+
+    .venv/bin/python -m bench.imports.compare --sizes 100000,500000,1000000,2000000 --suishin-only
+
+imports the first N rows of one file for each N, each into a fresh copy of
+the same starting database and in its own process, and prints the peak RSS
+(and SQLite's own peak) per size and the least-squares slope in MB per
+million rows. ``--again`` also imports each file a second time (every row
+unchanged: the path that remembers unchanged rows). The file has enough
+members for the largest size (1,000 members give at most 1,200,000 rows).
 """
 
 from __future__ import annotations
@@ -35,7 +46,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.imports.bench import ROOT, generate, run_step
+from bench.imports.bench import ITEMS, MEMBERS, MONTHS, ROOT, generate, run_step
 
 FLOOR = r"""
 import csv, datetime as dt, json, resource, sqlite3, sys, time
@@ -154,6 +165,54 @@ def _env(workdir: Path, db: Path, size: int) -> dict[str, str]:
     }
 
 
+def _head(source: Path, target: Path, rows: int) -> Path:
+    """The header and the first `rows` data rows of `source`."""
+    with open(source, encoding="utf-8") as src, open(target, "w", encoding="utf-8") as dst:
+        for n, line in enumerate(src):
+            if n > rows:
+                break
+            dst.write(line)
+    return target
+
+
+def slope(points: list[tuple[int, float]]) -> float:
+    """Least-squares slope of (rows, MB) in MB per million rows."""
+    n = len(points)
+    mean_x = sum(x for x, _ in points) / n
+    mean_y = sum(y for _, y in points) / n
+    var = sum((x - mean_x) ** 2 for x, _ in points)
+    if not var:
+        return 0.0
+    cov = sum((x - mean_x) * (y - mean_y) for x, y in points)
+    return cov / var * 1_000_000
+
+
+def memory_series(args: argparse.Namespace, sizes: list[int], base: Path, results: Path) -> None:
+    size = results.stat().st_size
+    series: dict[str, list[tuple[int, float]]] = {}
+    for rows in sizes:
+        path = _head(results, args.workdir / f"results_{rows}.csv", rows)
+        db = _copy(base, args.workdir / "series.sqlite3")
+        env = _env(args.workdir, db, size)
+        steps = [("first import", "results")] + ([("again", "results")] if args.again else [])
+        for name, step in steps:
+            figure = run_step(env, step, str(path))
+            series.setdefault(name, []).append((rows, figure["peak_rss_mb"]))
+            if "sqlite_peak_mb" in figure:
+                series.setdefault(f"{name}, SQLite", []).append((rows, figure["sqlite_peak_mb"]))
+    summary = {
+        name: {
+            "peak_mb": {f"{rows:,}": mb for rows, mb in points},
+            "slope_mb_per_million_rows": round(slope(points), 1),
+        }
+        for name, points in series.items()
+    }
+    print(json.dumps({"memory_series": summary, "load_average": os.getloadavg()}), flush=True)
+    for name, figures in summary.items():
+        peaks = "  ".join(f"{rows} rows: {mb} MB" for rows, mb in figures["peak_mb"].items())
+        print(f"{name}: {peaks}  → {figures['slope_mb_per_million_rows']} MB per million rows")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -161,21 +220,40 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--die-rows", type=int, default=20_000)
     parser.add_argument("--small-rows", type=int, default=0)
+    parser.add_argument(
+        "--sizes", default="", help="memory series: row counts, e.g. 100000,1000000"
+    )
+    parser.add_argument(
+        "--again", action="store_true", help="memory series: import each file twice"
+    )
+    parser.add_argument(
+        "--suishin-only", action="store_true", help="no comparison (with --sizes: the series only)"
+    )
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/suishin-bench-compare"))
     args = parser.parse_args(argv)
+    sizes = [int(n) for n in args.sizes.replace("_", "").split(",") if n.strip()]
 
-    files = generate(args.workdir, args.rows)
+    largest = max([args.rows, *sizes])
+    members = max(MEMBERS, -(-largest // (ITEMS * len(MONTHS))))
+    files = generate(args.workdir, largest, members=members)
     results = files["results"]
     size = results.stat().st_size
     base = args.workdir / "base.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{base}{suffix}").unlink(missing_ok=True)
     env = _env(args.workdir, base, size)
-    print(json.dumps({"load_average": os.getloadavg()}), flush=True)
+    print(json.dumps({"load_average": os.getloadavg(), "members": members}), flush=True)
     run_step(env, "migrate")
     for kind in ("blocks", "branches", "members", "items"):
         run_step(env, kind, str(files[kind]))
     _checkpoint(base)
+
+    if sizes:
+        memory_series(args, sizes, base, results)
+    if args.suishin_only:
+        return
+    if largest > args.rows:
+        results = _head(results, args.workdir / f"results_{args.rows}.csv", args.rows)
 
     figures: dict[str, dict] = {}
     db = _copy(base, args.workdir / "suishin.sqlite3")
@@ -184,12 +262,7 @@ def main(argv: list[str] | None = None) -> None:
     figures["suishin"]["rows"] = args.rows
     figures["suishin"]["wall"] = time.monotonic() - started
     if args.small_rows:
-        small = args.workdir / "results_small.csv"
-        with open(results, encoding="utf-8") as src, open(small, "w", encoding="utf-8") as dst:
-            for n, line in enumerate(src):
-                if n > args.small_rows:
-                    break
-                dst.write(line)
+        small = _head(results, args.workdir / "results_small.csv", args.small_rows)
         db = _copy(base, args.workdir / "suishin_small.sqlite3")
         figures["suishin_small"] = run_step(_env(args.workdir, db, size), "results", str(small))
 

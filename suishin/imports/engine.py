@@ -302,6 +302,7 @@ class _Run:
             for table, q in spec.replaced():
                 writer.remove(table, q)
             outcome.removed = writer.removed
+        writer.close()
         outcome.preview = writer.preview
         return spec, writer
 

@@ -15,9 +15,13 @@ and no signal fires, so the engine writes one audit entry per batch.
   go through ``bulk_create`` because their primary keys are needed).
 * Unchanged rows are not written at all: they keep the provenance of the
   file that first delivered the same value. The writer remembers them (a
-  bitmap over primary keys) to tell them apart from rows the file no longer
-  contains (`remove`) and to find duplicates, and records which earlier
-  batches they came from (`confirmed`).
+  bitmap over primary keys, their lines in a temporary table) to tell them
+  apart from rows the file no longer contains (`remove`) and to find
+  duplicates, and records which earlier batches they came from (`confirmed`).
+
+Memory does not grow with the file: rows live one chunk at a time, the
+unchanged rows cost one bit per primary key of the table, and `remove` runs
+one query per alternative of its filter (see `_alternatives`).
 
 In-file duplicates: within a chunk by a dict; across chunks, for provenance
 tables, by finding the key already stamped with this batch (its
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import itertools
 import uuid
 from array import array
 from collections.abc import Callable, Iterable
@@ -44,6 +49,7 @@ from suishin.imports.spec import ImportSpec, Table, field_label
 
 LOOKUP_BATCH = 1000
 WRITE_BATCH = 2000
+_INTEGER_PKS = frozenset({"AutoField", "BigAutoField", "SmallAutoField"})
 _RANK = {None: -1, ChangeAction.UNCHANGED: 0, ChangeAction.CHANGED: 1, ChangeAction.ADDED: 2}
 
 
@@ -83,27 +89,50 @@ def concrete_attnames(model: type[Model]) -> list[str]:
 
 
 class _Seen:
-    """Primary keys of rows the file left unchanged, with their lines.
+    """Primary keys of the rows of one table that the file left unchanged.
 
-    Integer keys live in a bitmap (a million rows cost a few hundred KB) and
-    in two parallel arrays used only to name the first line of a duplicate."""
+    Membership of integer keys is a bitmap (one bit per key up to the
+    largest: 125 KB per million keys of the table, whatever the size of the
+    file). The line each came from is needed only to name the first line of a
+    duplicate, so it goes to a temporary table on the database (created at
+    the first unchanged row, dropped by `close`; a rolled-back transaction
+    takes it away too) instead of staying in memory. Non-integer keys (no
+    provenance table has them today) are kept in a dict."""
 
-    def __init__(self) -> None:
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
         self.bits = bytearray()
-        self.pks = array("q")
-        self.lines = array("l")
         self.other: dict[Any, int] = {}
+        self.table: str | None = None  # the temporary table, once created
 
-    def add(self, pk: Any, line: int) -> None:
-        if not isinstance(pk, int):
-            self.other[pk] = line
+    def add(self, rows: list[tuple[Any, int]]) -> None:
+        """rows: (primary key, line) of rows found unchanged."""
+        spilled = []
+        for pk, line in rows:
+            if not isinstance(pk, int):
+                self.other[pk] = line
+                continue
+            index = pk >> 3
+            if index >= len(self.bits):
+                self.bits.extend(bytes(max(index + 1 - len(self.bits), len(self.bits))))
+            self.bits[index] |= 1 << (pk & 7)
+            spilled.append((pk, line))
+        if not spilled:
             return
-        index = pk >> 3
-        if index >= len(self.bits):
-            self.bits.extend(bytes(max(index + 1 - len(self.bits), len(self.bits))))
-        self.bits[index] |= 1 << (pk & 7)
-        self.pks.append(pk)
-        self.lines.append(line)
+        with self.connection.cursor() as cursor:
+            if self.table is None:
+                self.table = self.connection.ops.quote_name(
+                    f"suishin_unchanged_{uuid.uuid4().hex[:16]}"
+                )
+                if self.connection.vendor == "postgresql":
+                    columns, suffix = (
+                        "pk bigint PRIMARY KEY, line bigint NOT NULL",
+                        " ON COMMIT DROP",
+                    )
+                else:
+                    columns, suffix = "pk INTEGER PRIMARY KEY, line INTEGER NOT NULL", ""
+                cursor.execute(f"CREATE TEMPORARY TABLE {self.table} ({columns}){suffix}")
+            cursor.executemany(f"INSERT INTO {self.table} (pk, line) VALUES (%s, %s)", spilled)
 
     def __contains__(self, pk: Any) -> bool:
         if not isinstance(pk, int):
@@ -111,10 +140,45 @@ class _Seen:
         index = pk >> 3
         return index < len(self.bits) and bool(self.bits[index] >> (pk & 7) & 1)
 
-    def line_of(self, pk: Any) -> int:
-        if not isinstance(pk, int):
-            return self.other[pk]
-        return self.lines[self.pks.index(pk)]
+    def lines_of(self, pks: list[Any]) -> dict[Any, int]:
+        """The line of each of `pks` (all members)."""
+        found = {pk: self.other[pk] for pk in pks if not isinstance(pk, int)}
+        ints = sorted({pk for pk in pks if isinstance(pk, int)})
+        with self.connection.cursor() as cursor:
+            for start in range(0, len(ints), LOOKUP_BATCH):
+                part = ints[start : start + LOOKUP_BATCH]
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(f"SELECT pk, line FROM {self.table} WHERE pk IN ({marks})", part)
+                found.update(cursor.fetchall())
+        return found
+
+    def close(self) -> None:
+        if self.table is not None:
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+            self.table = None
+
+
+def _alternatives(q: Q, limit: int = 1000) -> list[Q]:
+    """`q` as a list of filters whose union is `q` (OR distributed over AND).
+
+    `Writer.remove` runs one query per alternative: SQLite answers a single
+    OR of several index ranges with a MULTI-INDEX OR that keeps the rowid of
+    every matching row in memory until the query ends (a RowSet, ~24 bytes a
+    row: 24 MB for a million-row results file), while each alternative alone
+    is one index search. `q` itself when it would make more than `limit`."""
+    if q.negated or q.connector not in (Q.AND, Q.OR):
+        return [q]
+    options = [_alternatives(c, limit) if isinstance(c, Q) else [Q(c)] for c in q.children]
+    if q.connector == Q.OR:
+        flat = [alt for alts in options for alt in alts]
+        return flat if len(flat) <= limit else [q]
+    combined = [Q()]
+    for alts in options:
+        if len(combined) * len(alts) > limit:
+            return [q]
+        combined = [left & right for left, right in itertools.product(combined, alts)]
+    return combined
 
 
 class _Sql:
@@ -244,6 +308,16 @@ class Writer:
             self._sql[table.label] = _Sql(table.model)
         return self._sql[table.label]
 
+    def unchanged(self, table: Table) -> _Seen:
+        if table.label not in self._unchanged:
+            self._unchanged[table.label] = _Seen(self.sql(table).connection)
+        return self._unchanged[table.label]
+
+    def close(self) -> None:
+        """Drop what the writer kept on the database (after the last `remove`)."""
+        for seen in self._unchanged.values():
+            seen.close()
+
     # --- upsert ----------------------------------------------------------
 
     def upsert(self, table: Table, rows: Iterable[Staged], *, primary: bool = True) -> list[Staged]:
@@ -252,7 +326,7 @@ class Writer:
         model = table.model
         pk_name = model._meta.pk.attname
         seen_keys = self._seen_keys.setdefault(table.label, {}) if not table.provenance else {}
-        unchanged_pks = self._unchanged.setdefault(table.label, _Seen())
+        unchanged_pks = self.unchanged(table)
         chunk_first: dict[tuple, int] = {}
         unique: list[Staged] = []
         for row in rows:
@@ -270,27 +344,37 @@ class Writer:
         new: list[Staged] = []
         changed: list[tuple[Staged, dict[str, Any]]] = []
         written: list[Staged] = []
+        # Duplicates of rows of earlier chunks: (line, first line), or
+        # (line, None, pk) when the first was unchanged (its line is looked up).
+        duplicates: list[tuple[int, int | None, Any]] = []
+        unchanged: list[tuple[Any, int]] = []
         for row in unique:
             old = existing.get(tuple(row.values[k] for k in table.key))
             if old is None:
                 row.status = ChangeAction.ADDED
                 new.append(row)
             elif table.provenance and old["import_batch_id"] == self.batch.pk:
-                self.on_duplicate(row.line, old["source_row"])
+                duplicates.append((row.line, old["source_row"], None))
                 continue
             elif table.provenance and old[pk_name] in unchanged_pks:
-                self.on_duplicate(row.line, unchanged_pks.line_of(old[pk_name]))
+                duplicates.append((row.line, None, old[pk_name]))
                 continue
             elif all(old[f] == row.values[f] for f in table.fields):
                 row.pk, row.status = old[pk_name], ChangeAction.UNCHANGED
                 if table.provenance:
-                    unchanged_pks.add(row.pk, row.line)
+                    unchanged.append((row.pk, row.line))
                     if old["import_batch_id"]:
                         self.confirmed.add(old["import_batch_id"])
             else:
                 row.pk, row.status = old[pk_name], ChangeAction.CHANGED
                 changed.append((row, old))
             written.append(row)
+        if duplicates:
+            lines = unchanged_pks.lines_of([pk for _, first, pk in duplicates if first is None])
+            for line, first, pk in duplicates:
+                self.on_duplicate(line, lines[pk] if first is None else first)
+        if unchanged:
+            unchanged_pks.add(unchanged)
 
         self._insert(table, new)
         self._update(table, changed)
@@ -423,42 +507,54 @@ class Writer:
 
     def remove(self, table: Table, q: Q) -> int:
         """Delete the rows matching `q` that the file did not contain (neither
-        written by this batch nor left unchanged), keeping their values."""
+        written by this batch nor left unchanged), keeping their values. One
+        query per alternative of `q` (`_alternatives`), each alternative's
+        rows deleted before the next is read (so overlaps count once)."""
         if not table.provenance:
             raise ValueError("only provenance tables support replacement")
         model = table.model
         manager = model._default_manager
-        unchanged = self._unchanged.get(table.label, _Seen())
-        candidates = (
-            manager.filter(q).exclude(import_batch_id=self.batch.pk).values_list("pk", flat=True)
-        )
-        gone = [pk for pk in candidates.iterator(chunk_size=5000) if pk not in unchanged]
-        attnames = concrete_attnames(model)
-        for start in range(0, len(gone), WRITE_BATCH):
-            part = gone[start : start + WRITE_BATCH]
-            recs = list(manager.filter(pk__in=part).values(*attnames))
-            self._record(
-                [
-                    self._change(
-                        table, rec[model._meta.pk.attname], ChangeAction.REMOVED, None, rec
-                    )
-                    for rec in recs
-                ]
+        unchanged = self.unchanged(table)
+        integer_pk = model._meta.pk.get_internal_type() in _INTEGER_PKS
+        removed = 0
+        for alternative in _alternatives(q):
+            candidates = (
+                manager.filter(alternative)
+                .exclude(import_batch_id=self.batch.pk)
+                .values_list("pk", flat=True)
             )
-            for rec in recs:
-                if len(self.preview) < self.preview_limit:
-                    self.preview.append(
-                        PreviewRow(
-                            None,
-                            ChangeAction.REMOVED,
-                            str(model._meta.verbose_name),
-                            self.spec.describe(table, rec),
-                            self._removed_values(table, rec),
-                        )
+            gone: Any = array("q") if integer_pk else []
+            for pk in candidates.iterator(chunk_size=5000):
+                if pk not in unchanged:
+                    gone.append(pk)
+            for start in range(0, len(gone), WRITE_BATCH):
+                self._delete(table, list(gone[start : start + WRITE_BATCH]))
+            removed += len(gone)
+        self.removed += removed
+        return removed
+
+    def _delete(self, table: Table, pks: list[Any]) -> None:
+        model = table.model
+        manager = model._default_manager
+        recs = list(manager.filter(pk__in=pks).values(*concrete_attnames(model)))
+        self._record(
+            [
+                self._change(table, rec[model._meta.pk.attname], ChangeAction.REMOVED, None, rec)
+                for rec in recs
+            ]
+        )
+        for rec in recs:
+            if len(self.preview) < self.preview_limit:
+                self.preview.append(
+                    PreviewRow(
+                        None,
+                        ChangeAction.REMOVED,
+                        str(model._meta.verbose_name),
+                        self.spec.describe(table, rec),
+                        self._removed_values(table, rec),
                     )
-            manager.filter(pk__in=part).delete()
-        self.removed += len(gone)
-        return len(gone)
+                )
+        manager.filter(pk__in=pks).delete()
 
     # --- preview -----------------------------------------------------------
 
