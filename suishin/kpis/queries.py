@@ -34,6 +34,9 @@ Invariants:
   warning, never an exception.
 * Everything is set-based: a few grouped queries per period (GROUP BY item),
   never a query per member; Python loops only over items and branches.
+  A branch or a member takes its own path (`_small_scope_figures`, tested
+  equal to the general one): three statements, the scope's rows grouped by
+  month and item through the scope's index, the periods derived in Python.
 """
 
 from __future__ import annotations
@@ -44,8 +47,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
+from django.db import connection
 from django.db.models import Count, Q, Sum
 
 from suishin.core import fiscal, jpformat
@@ -419,7 +423,13 @@ def _self_targets(item_ids: Sequence[int], scope: Scope) -> dict[int, Pair]:
 def catalog(fiscal_year: int, codes: Iterable[str] | None = None) -> list[Item]:
     """The catalog of a fiscal year in display order; with `codes`, those items
     and everything below them (so that totals can be summed)."""
-    items = list(Item.objects.filter(fiscal_year=fiscal_year).order_by("sort_order", "code"))
+    return _select(
+        list(Item.objects.filter(fiscal_year=fiscal_year).order_by("sort_order", "code")), codes
+    )
+
+
+def _select(items: list[Item], codes: Iterable[str] | None) -> list[Item]:
+    """`items` (one catalog, in display order) limited to `codes` and everything below them."""
     if codes is None:
         return items
     wanted = set(codes)
@@ -553,25 +563,74 @@ def _subset(figures: FigureSet, codes: set[str]) -> FigureSet:
 def _compute_figures(
     fiscal_year: int, half: int, scope: Scope, codes: Iterable[str] | None
 ) -> FigureSet:
-    period = fiscal.half_period(fiscal_year, half)
-    fy_period = fiscal.year_to_date(fiscal_year, half)
-    prev_period = fiscal.same_period_last_year(period)
-    items = catalog(fiscal_year, codes)
-    by_id = {i.pk: i for i in items}
-    children: dict[int, list[str]] = defaultdict(list)
-    for i in items:
-        if i.parent_id in by_id:
-            children[i.parent_id].append(i.code)
-    figures = {
-        i.code: _new_figures(
-            i, by_id[i.parent_id].code if i.parent_id in by_id else None, tuple(children[i.pk])
+    if scope.level in (ScopeLevel.BRANCH, ScopeLevel.MEMBER):
+        return _small_scope_figures(fiscal_year, half, scope, codes)
+    return _general_figures(fiscal_year, half, scope, codes)
+
+
+class _Frame:
+    """The skeleton both engine paths fill: the catalog's ItemFigures, its
+    leaves (imported and computed) and the empty FigureSet."""
+
+    def __init__(self, fiscal_year: int, half: int, scope: Scope, items: list[Item]):
+        period = fiscal.half_period(fiscal_year, half)
+        self.items = items
+        self.by_id = {i.id: i for i in items}
+        children: dict[int, list[str]] = defaultdict(list)
+        for i in items:
+            if i.parent_id in self.by_id:
+                children[i.parent_id].append(i.code)
+        self.figures = {
+            i.code: _new_figures(
+                i,
+                self.by_id[i.parent_id].code if i.parent_id in self.by_id else None,
+                tuple(children[i.id]),
+            )
+            for i in items
+        }
+        self.result = FigureSet(
+            fiscal_year,
+            half,
+            scope,
+            period,
+            fiscal.year_to_date(fiscal_year, half),
+            fiscal.same_period_last_year(period),
+            warnings=[],
         )
-        for i in items
-    }
-    result = FigureSet(fiscal_year, half, scope, period, fy_period, prev_period, warnings=[])
-    leaves = [i for i in items if not children[i.pk]]
-    imported = [i for i in leaves if not i.source]
-    computed = [i for i in leaves if i.source]
+        self.leaves = [i for i in items if not children[i.id]]
+        self.imported = [i for i in self.leaves if not i.source]
+        self.computed = [i for i in self.leaves if i.source]
+
+    def finish(self) -> FigureSet:
+        """Totals are the sums of their children (recursively); the FigureSet in catalog order."""
+        figures = self.figures
+
+        def roll_up(code: str) -> None:
+            f = figures[code]
+            if not f.children:
+                return
+            for child in f.children:
+                roll_up(child)
+            kids = [figures[c] for c in f.children]
+            for name in SUMMED_FIELDS:
+                setattr(f, name, _sum_none(getattr(k, name) for k in kids))
+            if any(k.warning for k in kids):
+                f.warning = "内訳の一部が集計できないため、合計は表示できる内訳だけの合計です"
+
+        for i in self.items:
+            if i.parent_id not in self.by_id:
+                roll_up(i.code)
+        return replace(self.result, items=[figures[i.code] for i in self.items])
+
+
+def _general_figures(
+    fiscal_year: int, half: int, scope: Scope, codes: Iterable[str] | None
+) -> FigureSet:
+    """Any scope: a few grouped queries per period and aggregation kind (GROUP BY item)."""
+    frame = _Frame(fiscal_year, half, scope, catalog(fiscal_year, codes))
+    figures, result, leaves = frame.figures, frame.result, frame.leaves
+    imported, computed = frame.imported, frame.computed
+    period, fy_period, prev_period = result.period, result.fy_period, result.prev_period
     q = scope.q()
 
     specs = [(i.pk, i.aggregation) for i in imported]
@@ -606,23 +665,231 @@ def _compute_figures(
         f = figures[i.code]
         f.target_count, f.target_amount = tree.value(i.pk, scope)
         f.self_target_count, f.self_target_amount = selfs.get(i.pk, (None, None))
+    return frame.finish()
 
-    def roll_up(code: str) -> None:
-        f = figures[code]
-        if not f.children:
-            return
-        for child in f.children:
-            roll_up(child)
-        kids = [figures[c] for c in f.children]
-        for name in SUMMED_FIELDS:
-            setattr(f, name, _sum_none(getattr(k, name) for k in kids))
-        if any(k.warning for k in kids):
-            f.warning = "内訳の一部が集計できないため、合計は表示できる内訳だけの合計です"
 
-    for i in items:
-        if i.parent_id not in by_id:
-            roll_up(i.code)
-    return replace(result, items=[figures[i.code] for i in items])
+class _ItemRow(NamedTuple):
+    """An Item's columns as a raw row (much cheaper than a model instance);
+    `as_item()` makes the model instance that providers take."""
+
+    id: int
+    fiscal_year: int
+    code: str
+    name: str
+    group: str
+    unit: str
+    aggregation: str
+    cumulative_since: dt.date | None
+    donation_rate: int | None
+    parent_id: int | None
+    sort_order: int
+    description: str
+    source: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    def as_item(self) -> Item:
+        return Item(**self._asdict())
+
+    @classmethod
+    def from_db(cls, row: Sequence[Any]) -> _ItemRow:
+        """From a raw row: SQLite gives dates as text."""
+        item = cls(*row)
+        since = item.cumulative_since
+        return (
+            item._replace(cumulative_since=dt.date.fromisoformat(since))
+            if isinstance(since, str)
+            else item
+        )
+
+
+def _int(value: Any) -> int | None:
+    """A raw SUM as an integer (PostgreSQL sums bigints as numeric)."""
+    return None if value is None else int(value)
+
+
+def _small_scope_figures(
+    fiscal_year: int, half: int, scope: Scope, codes: Iterable[str] | None
+) -> FigureSet:
+    """A branch or a member: the same figures as `_general_figures` (tested equal)
+    in three statements. The scope's rows are few, so they are read once
+    through the scope's own index (result_branch_cover / result_member_month)
+    grouped by month and item, and the half, the year to date, the previous
+    year's half, snapshots and cumulative figures are derived in Python.
+    (Through the item index a planner would read every member's rows of the
+    period; the general path's per-period queries did so on SQLite.)"""
+    # 1. This year's catalog, last year's, and every year's items of this
+    # year's cumulative codes, in one statement.
+    # (Raw SQL here and below: at a member's scale the ORM's compiling and
+    # converting cost several times the statements themselves.)
+    columns = ", ".join(connection.ops.quote_name(f) for f in _ItemRow._fields)
+    item_table = Item._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {item_table} WHERE fiscal_year IN (%s, %s) OR code IN "
+            f"(SELECT code FROM {item_table} WHERE fiscal_year = %s AND aggregation = %s) "
+            "ORDER BY sort_order, code",
+            [fiscal_year, fiscal_year - 1, fiscal_year, Aggregation.CUMULATIVE.value],
+        )
+        every = [_ItemRow.from_db(row) for row in cursor.fetchall()]
+    frame = _Frame(
+        fiscal_year, half, scope, _select([i for i in every if i.fiscal_year == fiscal_year], codes)
+    )
+    figures, result = frame.figures, frame.result
+    period, fy_period, prev_period = result.period, result.fy_period, result.prev_period
+    leaf_codes = {i.code for i in frame.leaves}
+    prev_items = {
+        i.code: i for i in every if i.fiscal_year == fiscal_year - 1 and i.code in leaf_codes
+    }
+    since = {
+        i.code: fiscal.month_start(i.cumulative_since)
+        for i in frame.imported
+        if i.aggregation == Aggregation.CUMULATIVE and i.cumulative_since
+    }
+    cum_code_of = {i.id: i.code for i in every if i.code in since}
+
+    # 2. The scope's results: one statement, grouped by month and item (and by
+    # member for distinct-member items), every part a range on the scope's index.
+    current = {i.id: i for i in frame.imported}
+    previous = {prev_items[i.code].id: i for i in frame.imported if i.code in prev_items}
+    distinct = [
+        pk
+        for pk, i in (*current.items(), *previous.items())
+        if i.aggregation == Aggregation.DISTINCT_MEMBERS
+    ]
+    column = "branch_id" if scope.level == ScopeLevel.BRANCH else "member_id"
+    scope_id = scope.branch_id if scope.level == ScopeLevel.BRANCH else scope.member_id
+    member = (
+        f"CASE WHEN item_id IN ({', '.join(['%s'] * len(distinct))}) THEN member_id END"
+        if distinct
+        else "NULL"
+    )
+    table = Result._meta.db_table
+    part = (
+        f"SELECT %s, month, item_id, {member}, SUM(count), SUM(amount), "
+        "MAX(CASE WHEN count <> 0 THEN 1 ELSE 0 END) "
+        f"FROM {table} WHERE {column} = %s AND month >= %s AND month <= %s {{items}}"
+        "GROUP BY month, item_id, 4"
+    )
+    sql = [part.format(items=""), part.format(items="")]
+    params: list[Any] = [0, *distinct, scope_id, fy_period.first, fy_period.last]
+    params += [1, *distinct, scope_id, prev_period.first, prev_period.last]
+    if since:
+        ids = list(cum_code_of)
+        # Unary plus: the scope's index, never the item index (which would read
+        # every member's rows of these items over the years: SQLite chose it).
+        sql.append(part.format(items=f"AND +item_id IN ({', '.join(['%s'] * len(ids))}) "))
+        params += [2, *distinct, scope_id, min(since.values()), period.last, *ids]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(sql), params)
+        rows = cursor.fetchall()
+
+    # Per item: (count, amount) of the half and of the year to date, the
+    # month sums of snapshot items, the members of distinct-member items.
+    zero = (0, 0)
+    half_sum: dict[int, tuple[int, int]] = defaultdict(lambda: zero)
+    fy_sum: dict[int, tuple[int, int]] = defaultdict(lambda: zero)
+    prev_sum: dict[int, tuple[int, int]] = defaultdict(lambda: zero)
+    cum_sum: dict[str, tuple[int, int]] = defaultdict(lambda: zero)
+    months: dict[tuple[int, int], dict[dt.date, tuple[int, int]]] = defaultdict(dict)
+    members: dict[tuple[int, int], set] = defaultdict(set)
+    dates: dict[Any, dt.date] = {}
+    for tag, month, item_id, member_id, c, a, nonzero in rows:
+        if month not in dates:
+            dates[month] = month if isinstance(month, dt.date) else dt.date.fromisoformat(month)
+        month = dates[month]
+        c, a = int(c or 0), int(a or 0)
+        if tag == 2:
+            code = cum_code_of[item_id]
+            if month >= since[code]:
+                x, y = cum_sum[code]
+                cum_sum[code] = (x + c, y + a)
+            continue
+        item = (current if tag == 0 else previous).get(item_id)
+        if item is None:
+            continue  # a total's own rows, or an item outside the catalog asked for
+        how, pk = item.aggregation, item.id
+        # keys: 0 the half, 1 the year to date, 2 the previous year's half
+        keys = (2,) if tag == 1 else ((0, 1) if month >= period.first else (1,))
+        for k in keys:
+            if how == Aggregation.SNAPSHOT:
+                x, y = months[(pk, k)].get(month, zero)
+                months[(pk, k)][month] = (x + c, y + a)
+                continue
+            if how == Aggregation.DISTINCT_MEMBERS and nonzero and member_id is not None:
+                members[(pk, k)].add(member_id)
+            into = (half_sum, fy_sum, prev_sum)[k]
+            x, y = into[pk]
+            into[pk] = (x + c, y + a)
+
+    def value(pk: int, k: int, how: str) -> tuple[int, int, dt.date | None]:
+        if how == Aggregation.SNAPSHOT:
+            by_month = months.get((pk, k))
+            if not by_month:
+                return 0, 0, None
+            last = max(by_month)
+            return *by_month[last], last
+        c, a = (half_sum, fy_sum, prev_sum)[k].get(pk, zero)
+        if how == Aggregation.DISTINCT_MEMBERS:
+            c = len(members.get((pk, k), ()))
+        return c, a, None
+
+    for i in frame.imported:
+        f = figures[i.code]
+        f.count, f.amount, f.as_of = value(i.id, 0, i.aggregation)
+        f.fy_count, f.fy_amount, _ = value(i.id, 1, i.aggregation)
+        if i.code in prev_items:
+            f.prev_count, f.prev_amount, _ = value(i.id, 2, i.aggregation)
+        if i.aggregation == Aggregation.CUMULATIVE:
+            f.cum_count, f.cum_amount = cum_sum.get(i.code, zero)
+
+    for i in frame.computed:
+        prev_item = prev_items.get(i.code)
+        _fill_from_provider(
+            figures[i.code],
+            i.as_item(),
+            None if prev_item is None else prev_item.as_item(),
+            result,
+            scope,
+        )
+
+    # 3. Targets: the scope's own allocated row, the sum of its members'
+    # allocated rows (a branch without a row of its own) and the sum of its
+    # members' self targets, in one grouped statement.
+    levels = [ScopeLevel.MEMBER] + ([ScopeLevel.BRANCH] if column == "branch_id" else [])
+    own_level = ScopeLevel.BRANCH if column == "branch_id" else ScopeLevel.MEMBER
+    leaf_ids = [i.id for i in frame.leaves]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT item_id, kind, level, SUM(target_count), SUM(target_amount) "
+            f"FROM {Target._meta.db_table} WHERE {column} = %s "
+            f"AND level IN ({', '.join(['%s'] * len(levels))}) "
+            f"AND item_id IN ({', '.join(['%s'] * len(leaf_ids))}) "
+            "GROUP BY item_id, kind, level",
+            [scope_id, *(str(level) for level in levels), *leaf_ids],
+        )
+        targets = cursor.fetchall() if leaf_ids else []
+    own: dict[int, Pair] = {}
+    below: dict[int, Pair] = {}
+    selfs: dict[int, Pair] = {}
+    for item_id, kind, level, c, a in targets:
+        pair = (_int(c), _int(a))
+        if kind == TargetKind.SELF:
+            if level == ScopeLevel.MEMBER:
+                selfs[item_id] = pair
+        elif level == own_level:
+            own[item_id] = pair
+        else:
+            below[item_id] = pair
+    for i in frame.leaves:
+        f = figures[i.code]
+        f.target_count, f.target_amount = _pick_pair(
+            own.get(i.id), [below[i.id]] if i.id in below else []
+        )
+        f.self_target_count, f.self_target_amount = selfs.get(i.id, (None, None))
+    return frame.finish()
 
 
 def _fill_from_provider(

@@ -192,6 +192,7 @@ def _pages() -> list[tuple[str, str]]:
         ("reports:summary html", reverse("reports:summary") + y),
         ("reports:summary json", reverse("reports:summary") + y + "&format=json"),
         ("reports:trace", reverse("reports:trace") + y + f"&item={item.code}"),
+        ("reports:chart", reverse("reports:chart") + y + "&n=0"),
         ("programmes:index", reverse("programmes:index") + y),
         ("programmes:loans", reverse("programmes:loans") + y),
         ("programmes:refinancing_list", reverse("programmes:refinancing_list") + y),
