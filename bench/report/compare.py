@@ -198,6 +198,8 @@ FROM leaf JOIN kpis_item p ON p.id = leaf.parent_id
 GROUP BY p.code
 """
 
+# The reference's columns, in the order of its SELECT lists (the engine names them
+# the same: kpis.queries.SUMMED_FIELDS plus as_of; kept here because they spell the SQL).
 FIELDS = (
     "count",
     "amount",
