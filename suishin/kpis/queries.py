@@ -315,8 +315,14 @@ class TargetTree:
 
     Two grouped queries on the target's own block/branch columns (set when the
     target was recorded, like a result's): the explicit rows above member level
-    within the scope, then member targets summed per branch in SQL, only for
-    the items whose scope has no target row of its own.
+    within the scope, then member targets summed per (branch, block) in SQL,
+    only for the items whose scope has no target row of its own.
+
+    A branch that moved to another block during the year has rows under both:
+    a block counts only the rows recorded under it, the branch all of its rows
+    (its own row if it has one, else all its member targets), the council each
+    row once. A branch's own row replaces its member targets under every block
+    and counts under the block it was recorded under.
     """
 
     def __init__(self, item_ids: Sequence[int], scope: Scope | None = None):
@@ -324,11 +330,10 @@ class TargetTree:
         base = Target.objects.filter(item_id__in=item_ids, kind=TargetKind.ALLOCATED).order_by()
         self.council: dict[int, Pair] = {}
         self.block: dict[tuple[int, int], Pair] = {}
-        self.branch: dict[tuple[int, int], Pair] = {}
-        self.member_sum: dict[tuple[int, int], Pair] = {}
+        self.branch: dict[tuple[int, int], tuple[int | None, Pair]] = {}  # → (its block, pair)
+        self.member_sum: dict[tuple[int, int], dict[int | None, Pair]] = defaultdict(dict)
         self.member: dict[int, Pair] = {}
-        self.branch_block: dict[int, int] = {}
-        self._branches_of: dict[int, set[int]] = defaultdict(set)
+        self._branches_of: dict[int | None, set[int]] = defaultdict(set)
         level = scope.level
         if level == ScopeLevel.MEMBER:
             for row in base.filter(level=ScopeLevel.MEMBER, member_id=scope.member_id).values(
@@ -340,8 +345,14 @@ class TargetTree:
         # target's own block_id / branch_id keeps out the levels above it, and
         # exclude(level=member) is literally the partial index's condition.
         inside = scope.q()
+        upper = inside
+        if level == ScopeLevel.BLOCK:
+            # Every branch's own row, whatever its block: one recorded under
+            # another block replaces that branch's member targets here too (a
+            # branch that moved). A few rows per item, through the same index.
+            upper = inside | Q(level=ScopeLevel.BRANCH)
         rows = (
-            base.filter(inside)
+            base.filter(upper)
             .exclude(level=ScopeLevel.MEMBER)
             .values("item_id", "level", "block_id", "branch_id", "target_count", "target_amount")
         )
@@ -352,8 +363,8 @@ class TargetTree:
             elif row["level"] == ScopeLevel.BLOCK:
                 self.block[(row["item_id"], row["block_id"])] = pair
             else:
-                self.branch[(row["item_id"], row["branch_id"])] = pair
-                self._note_branch(row["branch_id"], row["block_id"])
+                self.branch[(row["item_id"], row["branch_id"])] = (row["block_id"], pair)
+                self._branches_of[row["block_id"]].add(row["branch_id"])
         own = {
             ScopeLevel.COUNCIL: set(self.council),
             ScopeLevel.BLOCK: {i for (i, bl) in self.block if bl == scope.block_id},
@@ -370,22 +381,30 @@ class TargetTree:
                 .annotate(c=Sum("target_count"), a=Sum("target_amount"))
             )
             for row in rows:
-                self.member_sum[(row["item_id"], row["branch_id"])] = (row["c"], row["a"])
-                self._note_branch(row["branch_id"], row["block_id"])
-
-    def _note_branch(self, branch_id: int | None, block_id: int | None) -> None:
-        self.branch_block[branch_id] = block_id
-        self._branches_of[block_id].add(branch_id)
+                self.member_sum[(row["item_id"], row["branch_id"])][row["block_id"]] = (
+                    row["c"],
+                    row["a"],
+                )
+                self._branches_of[row["block_id"]].add(row["branch_id"])
 
     def branch_value(self, item_id: int, branch_id: int) -> Pair:
-        below = self.member_sum.get((item_id, branch_id))
-        return _pick_pair(self.branch.get((item_id, branch_id)), [below] if below else [])
+        own = self.branch.get((item_id, branch_id))
+        below = self.member_sum.get((item_id, branch_id), {})
+        return _pick_pair(None if own is None else own[1], below.values())
+
+    def _branch_in_block(self, item_id: int, branch_id: int, block_id: int | None) -> Pair | None:
+        """The part of a branch's target recorded under `block_id`."""
+        own = self.branch.get((item_id, branch_id))
+        if own is not None:
+            return own[1] if own[0] == block_id else None
+        return self.member_sum.get((item_id, branch_id), {}).get(block_id)
 
     def block_value(self, item_id: int, block_id: int) -> Pair:
-        return _pick_pair(
-            self.block.get((item_id, block_id)),
-            (self.branch_value(item_id, br) for br in self._branches_of.get(block_id, ())),
+        parts = (
+            self._branch_in_block(item_id, br, block_id)
+            for br in self._branches_of.get(block_id, ())
         )
+        return _pick_pair(self.block.get((item_id, block_id)), [p for p in parts if p is not None])
 
     def council_value(self, item_id: int) -> Pair:
         blocks = set(self._branches_of) | {bl for (i, bl) in self.block if i == item_id}
