@@ -880,16 +880,18 @@ def _small_scope_figures(
     levels = [ScopeLevel.MEMBER] + ([ScopeLevel.BRANCH] if column == "branch_id" else [])
     own_level = ScopeLevel.BRANCH if column == "branch_id" else ScopeLevel.MEMBER
     leaf_ids = [i.id for i in frame.leaves]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT item_id, kind, level, SUM(target_count), SUM(target_amount) "
-            f"FROM {Target._meta.db_table} WHERE {column} = %s "
-            f"AND level IN ({', '.join(['%s'] * len(levels))}) "
-            f"AND item_id IN ({', '.join(['%s'] * len(leaf_ids))}) "
-            "GROUP BY item_id, kind, level",
-            [scope_id, *(str(level) for level in levels), *leaf_ids],
-        )
-        targets = cursor.fetchall() if leaf_ids else []
+    targets: list[tuple] = []
+    if leaf_ids:  # "IN ()" is an error on PostgreSQL (SQLite accepts it)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT item_id, kind, level, SUM(target_count), SUM(target_amount) "
+                f"FROM {Target._meta.db_table} WHERE {column} = %s "
+                f"AND level IN ({', '.join(['%s'] * len(levels))}) "
+                f"AND item_id IN ({', '.join(['%s'] * len(leaf_ids))}) "
+                "GROUP BY item_id, kind, level",
+                [scope_id, *(str(level) for level in levels), *leaf_ids],
+            )
+            targets = cursor.fetchall()
     own: dict[int, Pair] = {}
     below: dict[int, Pair] = {}
     selfs: dict[int, Pair] = {}

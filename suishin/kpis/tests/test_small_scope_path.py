@@ -209,3 +209,15 @@ def test_provider_items_are_answered_alike_on_both_paths(org):
             assert fast["Q"].count is None and fast.warnings
     finally:
         providers._PROVIDERS.pop("test.small", None)
+
+
+def test_a_year_without_leaf_items_asks_no_empty_list(org):
+    """A catalog of totals only (or none): PostgreSQL refuses "item_id IN ()",
+    which SQLite accepts; the dashboard of a branch committee hit it."""
+    kf.item("TOTAL_ONLY", fiscal_year=2030)
+    for code in ("101", "A0001"):
+        figures = queries.compute_figures(fiscal_year=2030, half=1, scope=Scope.parse(code))
+        assert [f.code for f in figures.items] == ["TOTAL_ONLY"]
+        assert figures.get("TOTAL_ONLY").count in (0, None)
+    for code in ("101", "A0001"):
+        assert queries.compute_figures(fiscal_year=2031, half=1, scope=Scope.parse(code)).items == []
